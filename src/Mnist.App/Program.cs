@@ -1,0 +1,3 @@
+using Mnist.App.Cli;
+
+return MnistCli.Run(args, Console.Out, Console.Error);

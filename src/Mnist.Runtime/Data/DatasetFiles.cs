@@ -1,0 +1,41 @@
+namespace Mnist.Data;
+
+/// <summary>Reads or writes a dataset in whichever <see cref="DatasetFormat"/> a path holds.</summary>
+public static class DatasetFiles
+{
+    /// <summary>Tells the format of <paramref name="path"/> from what is there.</summary>
+    public static DatasetFormat Detect(string path)
+    {
+        if (File.Exists(path))
+        {
+            using var stream = File.OpenRead(path);
+            Span<byte> head = stackalloc byte[4];
+            int read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            if (read == 4 && head[0] == 'P' && head[1] == 'K') return DatasetFormat.Npz;
+            throw new MnistDataException(path, "not a dataset: expected an .npz archive or a directory of IDX files or PNGs");
+        }
+        if (!Directory.Exists(path)) throw new MnistDataException(path, "no such file or directory");
+        if (IdxDataset.Matches(path)) return DatasetFormat.Idx;
+        if (PngFolderDataset.Matches(path)) return DatasetFormat.Png;
+        throw new MnistDataException(path, $"directory holds neither the IDX files ({MnistFiles.TrainImages.Name}[.gz], ...) nor a PNG dataset (train_x/, train_y.json, ...)");
+    }
+
+    /// <summary>Reads the dataset at <paramref name="path"/> in its detected format.</summary>
+    public static MnistDataset Read(string path) => Detect(path) switch
+    {
+        DatasetFormat.Idx => IdxDataset.Read(path),
+        DatasetFormat.Npz => NpzDataset.Read(path),
+        _ => PngFolderDataset.Read(path),
+    };
+
+    /// <summary>Writes <paramref name="dataset"/> to <paramref name="path"/> in <paramref name="format"/>.</summary>
+    public static void Write(string path, MnistDataset dataset, DatasetFormat format, NpzKeys? keys = null, bool compress = false)
+    {
+        switch (format)
+        {
+            case DatasetFormat.Idx: IdxDataset.Write(path, dataset, compress); break;
+            case DatasetFormat.Npz: NpzDataset.Write(path, dataset, keys ?? NpzKeys.Seed, compress); break;
+            default: PngFolderDataset.Write(path, dataset); break;
+        }
+    }
+}
