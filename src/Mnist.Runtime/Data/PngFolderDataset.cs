@@ -55,7 +55,7 @@ public static class PngFolderDataset
         LabelValidation.RequireSameCount(imagesDir, files.Length, labelsPath, labels.Length);
 
         var pixels = GC.AllocateUninitializedArray<byte>(files.Length * MnistSplit.PixelsPerImage);
-        Parallel.For(0, files.Length, i =>
+        IO.ParallelWork.For(files.Length, i =>
         {
             string file = files[i];
             var info = new FileInfo(file);
@@ -116,7 +116,7 @@ public static class PngFolderDataset
         string imagesDir = Path.Combine(directory, $"{split}_x");
         Directory.CreateDirectory(imagesDir);
         int width = Math.Max(5, data.Count.ToString(CultureInfo.InvariantCulture).Length);
-        Parallel.For(0, data.Count, i =>
+        IO.ParallelWork.For(data.Count, i =>
         {
             string name = (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0') + ".png";
             File.WriteAllBytes(Path.Combine(imagesDir, name), GrayPng.Encode(data.Image(i), MnistSplit.Side, MnistSplit.Side));
