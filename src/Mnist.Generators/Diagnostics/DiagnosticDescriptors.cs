@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Mnist.Generators.Diagnostics
+{
+    /// <summary>Every diagnostic the generator reports. IDs are stable; see AnalyzerReleases.*.md.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "Mnist.Generators";
+
+        public static readonly DiagnosticDescriptor ClassMustBePartial = new DiagnosticDescriptor(
+            "MNIST001", "Network class must be partial",
+            "The network class '{0}' must be declared 'partial' so that its code can be generated",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor NoLayers = new DiagnosticDescriptor(
+            "MNIST002", "Network has no layers",
+            "The network class '{0}' has no [Dense] layers; add at least one (the last one gives the logits)",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor UnitsMustBePositive = new DiagnosticDescriptor(
+            "MNIST003", "Layer width must be positive",
+            "Layer '{0}' has {1} units; a dense layer needs at least 1",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor InputsMustBePositive = new DiagnosticDescriptor(
+            "MNIST004", "Network inputs missing or not positive",
+            "The network class '{0}' must set [Network(Inputs = N)] with N > 0 (found {1})",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor DuplicateLayerName = new DiagnosticDescriptor(
+            "MNIST005", "Duplicate layer name",
+            "Layer name '{0}' is used more than once (layer names must differ, ignoring the case of the first letter)",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor GenericClassNotSupported = new DiagnosticDescriptor(
+            "MNIST006", "Generic network classes are not supported",
+            "The network class '{0}' must not be generic",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor NestedClassNotSupported = new DiagnosticDescriptor(
+            "MNIST007", "Nested network classes are not supported",
+            "The network class '{0}' must not be nested in another type",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor UnknownActivation = new DiagnosticDescriptor(
+            "MNIST008", "Unknown activation",
+            "Layer '{0}' uses activation value {1}, which is not one of Identity, ReLU, Tanh, Sigmoid",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor TooManyParameters = new DiagnosticDescriptor(
+            "MNIST009", "Network too large",
+            "The network class '{0}' has {1} parameters; the limit is 268435456 (2^28)",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor InvalidLayerName = new DiagnosticDescriptor(
+            "MNIST010", "Invalid layer name",
+            "Layer name '{0}' {1}",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor StaticClassNotSupported = new DiagnosticDescriptor(
+            "MNIST011", "Static network classes are not supported",
+            "The network class '{0}' must not be static: networks are objects with parameters",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
+        {
+            ClassMustBePartial, NoLayers, UnitsMustBePositive, InputsMustBePositive, DuplicateLayerName,
+            GenericClassNotSupported, NestedClassNotSupported, UnknownActivation, TooManyParameters,
+            InvalidLayerName, StaticClassNotSupported,
+        };
+
+        public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Mnist.Generators.Emitting;
+using Mnist.Generators.Model;
+using Mnist.Generators.Parsing;
+
+namespace Mnist.Generators
+{
+    /// <summary>
+    /// Compiles every <c>[Network]</c> partial class into typed forward/backward/training code.
+    /// Pipeline: attribute lookup → <see cref="ModelParser"/> (equatable <see cref="ParsedModel"/>) →
+    /// source from <see cref="ModelEmitter"/>, and diagnostics through a separate output so that
+    /// an unchanged spec keeps its cached source.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class ModelGenerator : IIncrementalGenerator
+    {
+        /// <inheritdoc />
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var parsed = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    KnownNames.NetworkAttribute,
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (syntax, cancellation) => ModelParser.Parse(syntax, cancellation))
+                .WithTrackingName(TrackingNames.Parse);
+
+            var specs = parsed
+                .Where(static model => model.Spec is not null)
+                .Select(static (model, _) => model.Spec!)
+                .WithTrackingName(TrackingNames.Specs);
+
+            var diagnostics = parsed
+                .SelectMany(static (model, _) => model.Diagnostics)
+                .WithTrackingName(TrackingNames.Diagnostics);
+
+            context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, ModelEmitter.Emit(spec)));
+            context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Mnist.Generators.Parsing
+{
+    /// <summary>Metadata names of the runtime's attributes and the members the emitter generates.</summary>
+    internal static class KnownNames
+    {
+        public const string NetworkAttribute = "Mnist.NetworkAttribute";
+        public const string DenseAttribute = "Mnist.DenseAttribute";
+
+        /// <summary>Members of the generated class a layer property must not collide with.</summary>
+        public static readonly string[] GeneratedMembers =
+        {
+            "InputSize", "OutputSize", "ParameterCount", "Layers", "Architecture", "CreateWorkspace", "Forward",
+            "Loss", "Backward", "TrainStep", "Predict", "CopyParametersFrom", "Clone", "Workspace",
+        };
+    }
+}

@@ -1,0 +1,64 @@
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Mnist.Modeling;
+
+/// <summary>
+/// Softmax cross-entropy over logits with one sample per column, computed stably with
+/// log-sum-exp (the maximum logit is subtracted before exponentiating).
+/// </summary>
+public static class SoftmaxCrossEntropy
+{
+    /// <summary>Writes the softmax of every column of <paramref name="logits"/> into <paramref name="probabilities"/>.</summary>
+    public static void Softmax(Matrix<float> logits, Matrix<float> probabilities)
+    {
+        var z = Gemm.Values(logits).AsSpan();
+        var p = Gemm.Values(probabilities).AsSpan();
+        int classes = logits.RowCount;
+        for (int j = 0; j < logits.ColumnCount; j++)
+            TensorPrimitives.SoftMax(z.Slice(j * classes, classes), p.Slice(j * classes, classes));
+    }
+
+    /// <summary>Softmax into <paramref name="probabilities"/> and the mean cross-entropy against <paramref name="labels"/>.</summary>
+    public static float Loss(Matrix<float> logits, ReadOnlySpan<int> labels, Matrix<float> probabilities)
+    {
+        int classes = logits.RowCount;
+        int count = logits.ColumnCount;
+        if (labels.Length != count) throw new ArgumentException($"{labels.Length} labels for a batch of {count}", nameof(labels));
+        var z = Gemm.Values(logits).AsSpan();
+        double total = 0;
+        for (int j = 0; j < count; j++)
+        {
+            var column = z.Slice(j * classes, classes);
+            int label = labels[j];
+            if ((uint)label >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"label outside 0-{classes - 1}");
+            float max = TensorPrimitives.Max(column);
+            float sum = 0;
+            foreach (float v in column) sum += MathF.Exp(v - max);
+            total += max + MathF.Log(sum) - column[label];
+        }
+        Softmax(logits, probabilities);
+        return (float)(total / count);
+    }
+
+    /// <summary>d(mean loss)/d(logits) = (softmax − one-hot) / batch, written into <paramref name="delta"/>.</summary>
+    public static void Gradient(Matrix<float> probabilities, ReadOnlySpan<int> labels, Matrix<float> delta)
+    {
+        int classes = probabilities.RowCount;
+        int count = probabilities.ColumnCount;
+        var p = Gemm.Values(probabilities).AsSpan();
+        var d = Gemm.Values(delta).AsSpan();
+        float scale = 1f / count;
+        TensorPrimitives.Multiply(p, scale, d);
+        for (int j = 0; j < count; j++) d[j * classes + labels[j]] -= scale;
+    }
+
+    /// <summary>The index of the largest logit of every column.</summary>
+    public static void ArgMax(Matrix<float> logits, Span<int> predictions)
+    {
+        int classes = logits.RowCount;
+        var z = Gemm.Values(logits).AsSpan();
+        for (int j = 0; j < logits.ColumnCount; j++)
+            predictions[j] = TensorPrimitives.IndexOfMax(z.Slice(j * classes, classes));
+    }
+}
