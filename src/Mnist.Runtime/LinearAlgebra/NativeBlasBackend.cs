@@ -80,8 +80,14 @@ public sealed unsafe class NativeBlasBackend : IGemmBackend
             Columns(0, n, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
-        ColumnSplit.Run(m, n, k, Threads, 16, (first, last) => Columns(first, last, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc));
+        Parallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
+
+    // Its own method: a lambda capturing Sgemm's parameters would allocate its closure on every
+    // call of Sgemm, parallel or not.
+    private void Parallel(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) =>
+        ColumnSplit.Run(m, n, k, Threads, 16, (first, last) => Columns(first, last, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc));
 
     /// <summary>Columns [first, last) of C: the same product on a slice of op(B) and C.</summary>
     private void Columns(int first, int last, bool transposeA, bool transposeB, int m, int k, float alpha,

@@ -53,9 +53,15 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
             Columns(0, n, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
+        Parallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    // Its own method: a lambda capturing Sgemm's parameters would allocate its closure on every
+    // call of Sgemm, parallel or not.
+    private void Parallel(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) =>
         ColumnSplit.Run(m, n, k, Threads, PanelColumns,
             (first, last) => Columns(first, last, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc));
-    }
 
     private static void ScaleC(int m, int n, float beta, float[] c, int ldc)
     {
@@ -137,11 +143,31 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
             int column0 = first + j * PanelColumns;
             int columns = Math.Min(PanelColumns, n - j * PanelColumns);
             float* dst = packed + (long)j * kc * PanelColumns;
-            for (int p = p0; p < p0 + kc; p++, dst += PanelColumns)
+            if (columns == PanelColumns && transposeB)
             {
-                for (int col = 0; col < columns; col++)
-                    dst[col] = transposeB ? b[column0 + col + (long)p * ldb] : b[p + (long)(column0 + col) * ldb];
-                for (int col = columns; col < PanelColumns; col++) dst[col] = 0f;
+                // op(B)[p, column0..column0+3] is contiguous: one 4-float copy per p
+                float* src = b + column0 + (long)p0 * ldb;
+                for (int p = 0; p < kc; p++, src += ldb) Vector128.Store(Vector128.Load(src), dst + p * PanelColumns);
+            }
+            else if (columns == PanelColumns)
+            {
+                // four column streams interleaved
+                float* b0 = b + p0 + (long)column0 * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+                for (int p = 0; p < kc; p++, dst += PanelColumns)
+                {
+                    dst[0] = b0[p];
+                    dst[1] = b1[p];
+                    dst[2] = b2[p];
+                    dst[3] = b3[p];
+                }
+            }
+            else
+            {
+                for (int p = p0; p < p0 + kc; p++, dst += PanelColumns)
+                {
+                    for (int col = 0; col < PanelColumns; col++)
+                        dst[col] = col >= columns ? 0f : transposeB ? b[column0 + col + (long)p * ldb] : b[p + (long)(column0 + col) * ldb];
+                }
             }
         }
     }
