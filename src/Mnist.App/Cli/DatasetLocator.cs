@@ -7,12 +7,17 @@ namespace Mnist.App.Cli;
 public static class DatasetLocator
 {
     /// <summary>Fetches MNIST into <paramref name="cacheDirectory"/> (default: <see cref="MnistFetcher.DefaultCacheDirectory"/>) if it is not there yet.</summary>
-    public static string EnsureFetched(CommandContext context, string? cacheDirectory = null, string? from = null)
+    /// <param name="context">Where to report progress.</param>
+    /// <param name="cacheDirectory">Where the files go.</param>
+    /// <param name="from">A source to try first.</param>
+    /// <param name="verbose">Report each file's verification even when nothing needs fetching.</param>
+    public static string EnsureFetched(CommandContext context, string? cacheDirectory = null, string? from = null, bool verbose = false)
     {
         string directory = cacheDirectory ?? MnistFetcher.DefaultCacheDirectory();
         using var client = HttpSource.CreateClient();
         var fetcher = new MnistFetcher(directory, MnistFetcher.DefaultSources(from, client)) { Log = context.Error.WriteLine };
         if (!fetcher.IsComplete()) context.Error.WriteLine($"fetching MNIST into {directory}");
+        else if (!verbose) return directory;
         fetcher.Fetch(context.Cancellation);
         return directory;
     }

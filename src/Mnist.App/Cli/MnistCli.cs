@@ -53,5 +53,6 @@ public static class MnistCli
     private static IEnumerable<ICommandDefinition> Commands() =>
     [
         new DataCommand(),
+        new TrainCommand(),
     ];
 }

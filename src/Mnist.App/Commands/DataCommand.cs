@@ -36,7 +36,7 @@ public sealed class DataCommand : ICommandDefinition
 
     private int Fetch(CommandContext context)
     {
-        string directory = DatasetLocator.EnsureFetched(context, context.Get(_dir), context.Get(_from));
+        string directory = DatasetLocator.EnsureFetched(context, context.Get(_dir), context.Get(_from), verbose: true);
         context.Out.WriteLine($"MNIST is in {directory}");
         return ExitCodes.Success;
     }

@@ -74,6 +74,8 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
     }
 
     /// <summary>Columns [first, last) of C, on the calling thread.</summary>
+    // AggressiveOptimization: fully optimised from the first call, so a short calibration measures the real speed
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns(int first, int last, bool transposeA, bool transposeB, int m, int k, float alpha,
         float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
     {
@@ -110,6 +112,7 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
         buffer is { } existing && existing.Length >= length ? existing : (buffer = new float[Math.Max(length, 16 * 1024)]);
 
     /// <summary>op(A)[:, p0..p0+kc) into panels: panel q holds rows 16q..16q+15 as kc consecutive groups of 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transposeA, int m, int p0, int kc, float* a, int lda, float* packed)
     {
         int panels = (m + PanelRows - 1) / PanelRows;
@@ -135,6 +138,7 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
     }
 
     /// <summary>op(B)[p0..p0+kc), first..first+n) into panels of 4 columns: kc consecutive groups of 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool transposeB, int first, int n, int p0, int kc, float* b, int ldb, float* packed)
     {
         int panels = (n + PanelColumns - 1) / PanelColumns;
@@ -201,6 +205,7 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
     }
 
     /// <summary>C[0..rows, 0..columns] = alpha · tile + beta · C (C not read when beta is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteTile(float* tile, int columns, float alpha, float beta, int rows, float* c, int ldc)
     {
         var scale = Vector256.Create(alpha);

@@ -45,12 +45,16 @@ public static class NpzArchive
         return result;
     }
 
-    /// <summary>Writes the arrays, deflated when <paramref name="compress"/> (like <c>np.savez_compressed</c>).</summary>
-    public static void Write(string path, IEnumerable<KeyValuePair<string, NpyArray>> arrays, bool compress)
+    /// <summary>
+    /// Writes the arrays, deflated when <paramref name="compress"/> (like <c>np.savez_compressed</c>);
+    /// <paramref name="comment"/> becomes the zip comment, which numpy ignores.
+    /// </summary>
+    public static void Write(string path, IEnumerable<KeyValuePair<string, NpyArray>> arrays, bool compress, string? comment = null)
     {
         IO.AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            if (comment is not null) zip.Comment = comment;
             foreach (var (key, array) in arrays)
             {
                 var entry = zip.CreateEntry(key + ".npy", compress ? CompressionLevel.Optimal : CompressionLevel.NoCompression);

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Mnist.LinearAlgebra;
+
+namespace Mnist.App.Cli;
+
+/// <summary><c>--blas</c> and <c>--threads</c>, shared by every command that computes, and installing the chosen backend.</summary>
+public sealed class ComputeOptions
+{
+    /// <summary>Which backend runs the matrix products.</summary>
+    public Option<string> Blas { get; } = new("--blas")
+    {
+        Description = "Matrix-product backend: auto, mkl, openblas, simd or managed (default: $MNIST_BLAS, else auto)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MNIST_BLAS") is { Length: > 0 } fromEnvironment ? fromEnvironment : "auto",
+    };
+
+    /// <summary>Most threads a product may use.</summary>
+    public Option<int> Threads { get; } = new("--threads")
+    {
+        Description = "Most threads a matrix product may use (default: $MNIST_THREADS, else every core)",
+        DefaultValueFactory = _ => BlasBackends.DefaultThreads(),
+    };
+
+    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        Blas.Validators.Add(result =>
+        {
+            string? value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (value is not null && BlasBackends.Parse(value) is null)
+                result.AddError($"unknown BLAS backend '{value}' (choose {string.Join(", ", BlasBackends.Names)})");
+        });
+        Threads.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && (!int.TryParse(result.Tokens[0].Value, out int t) || t <= 0))
+                result.AddError($"--threads must be a positive integer, got '{result.Tokens[0].Value}'");
+        });
+        command.Options.Add(Blas);
+        command.Options.Add(Threads);
+    }
+
+    /// <summary>Chooses the backend for <paramref name="network"/> at <paramref name="batch"/>, installs it and prints the choice.</summary>
+    public BlasSelection Apply(CommandContext context, INetwork network, int batch)
+    {
+        string name = context.Get(Blas)!;
+        var kind = BlasBackends.Parse(name)
+            ?? throw new UsageException($"unknown BLAS backend '{name}' (from MNIST_BLAS; choose {string.Join(", ", BlasBackends.Names)})");
+        var shapes = GemmShape.TrainingStep(network.Layers.Select(l => (l.Inputs, l.Outputs)), batch);
+        var selection = BlasBackends.Use(kind, context.Get(Threads), shapes);
+        context.Out.WriteLine(selection.ToString());
+        return selection;
+    }
+}

@@ -1,0 +1,17 @@
+using Mnist.App.Model;
+using Mnist.Training;
+
+namespace Mnist.App.Cli;
+
+/// <summary>The app's network and its checkpoint files.</summary>
+public static class ModelFiles
+{
+    /// <summary>A <see cref="DigitClassifier"/> with the parameters of <paramref name="path"/>.</summary>
+    public static DigitClassifier Load(string path)
+    {
+        if (!File.Exists(path)) throw new MnistDataException(path, "model file not found");
+        var network = new DigitClassifier();
+        Checkpoint.Load(path, network);
+        return network;
+    }
+}

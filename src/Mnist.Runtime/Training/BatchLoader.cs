@@ -1,0 +1,44 @@
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+using Mnist.Data;
+using Mnist.Modeling;
+
+namespace Mnist.Training;
+
+/// <summary>
+/// Turns images kept as bytes into the float batch a network reads: one sample per column, pixel
+/// / 255 (what torchvision's ToTensor and the original's <c>/ 255</c> do). Nothing allocates.
+/// </summary>
+public static class BatchLoader
+{
+    /// <summary>Column j of <paramref name="inputs"/> = image <paramref name="indices"/>[j] / 255; labels alongside.</summary>
+    public static void Load(MnistSplit split, ReadOnlySpan<int> indices, Matrix<float> inputs, Span<int> labels)
+    {
+        var values = Gemm.Values(inputs).AsSpan();
+        int features = inputs.RowCount;
+        for (int j = 0; j < indices.Length; j++)
+        {
+            Scale(split.Image(indices[j]), values.Slice(j * features, features));
+            labels[j] = split.Labels[indices[j]];
+        }
+    }
+
+    /// <summary>Loads images first .. first + columns − 1, in order.</summary>
+    public static void LoadRange(MnistSplit split, int first, Matrix<float> inputs, Span<int> labels)
+    {
+        var values = Gemm.Values(inputs).AsSpan();
+        int features = inputs.RowCount;
+        for (int j = 0; j < inputs.ColumnCount; j++)
+        {
+            Scale(split.Image(first + j), values.Slice(j * features, features));
+            labels[j] = split.Labels[first + j];
+        }
+    }
+
+    /// <summary>pixels / 255 into <paramref name="destination"/>.</summary>
+    public static void Scale(ReadOnlySpan<byte> pixels, Span<float> destination)
+    {
+        for (int i = 0; i < pixels.Length; i++) destination[i] = pixels[i];
+        TensorPrimitives.Divide(destination[..pixels.Length], 255f, destination);
+    }
+}

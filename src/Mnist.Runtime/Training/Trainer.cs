@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using MathNet.Numerics.LinearAlgebra;
+using Mnist.Data;
+
+namespace Mnist.Training;
+
+/// <summary>
+/// SGD over any generated network: each step samples a batch (with replacement, or shuffled
+/// epochs), loads it as floats and calls the network's allocation-free <c>TrainStep</c>; every
+/// <see cref="TrainingOptions.EvalEvery"/> steps the whole test set is evaluated and a row is added
+/// to the <see cref="History"/>. Cancellation stops the run between two steps.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly INetwork _network;
+    private readonly MnistDataset _data;
+    private readonly TrainingOptions _options;
+
+    /// <summary>A trainer of <paramref name="network"/> on <paramref name="data"/>.</summary>
+    public Trainer(INetwork network, MnistDataset data, TrainingOptions options, TrainingHistory? history = null, int startStep = 0)
+    {
+        options.Validate();
+        if (network.InputSize != MnistSplit.PixelsPerImage)
+            throw new ArgumentException($"the network takes {network.InputSize} inputs; MNIST images have {MnistSplit.PixelsPerImage}");
+        _network = network;
+        _data = data;
+        _options = options;
+        History = history ?? new TrainingHistory();
+        StartStep = startStep;
+        Evaluator = new Evaluator(network, data.Test, options.EvalChunk);
+    }
+
+    /// <summary>The rows so far (including those of the run being resumed).</summary>
+    public TrainingHistory History { get; }
+
+    /// <summary>Steps done before this run (a resume).</summary>
+    public int StartStep { get; }
+
+    /// <summary>The test-set evaluator (its predictions are those of the last evaluation).</summary>
+    public Evaluator Evaluator { get; }
+
+    /// <summary>Called after every evaluation.</summary>
+    public Action<HistoryRow>? OnEvaluation { get; set; }
+
+    /// <summary>Called after every step with the number of steps done.</summary>
+    public Action<int>? OnStep { get; set; }
+
+    /// <summary>Trains until the configured number of steps is done or <paramref name="cancellation"/> is set.</summary>
+    public TrainingResult Run(CancellationToken cancellation = default)
+    {
+        var train = _data.Train;
+        int batch = _options.BatchSize;
+        int total = _options.TotalSteps(train.Count);
+        // the batch order continues deterministically from the resume point
+        int samplerSeed = unchecked(_options.Seed * 7919 + 104729 + StartStep);
+        IBatchSampler sampler = _options.Shuffle || _options.Epochs is not null
+            ? new ShuffledBatchSampler(train.Count, samplerSeed)
+            : new RandomBatchSampler(train.Count, samplerSeed);
+        var workspace = _network.CreateWorkspace(batch);
+        var inputs = Matrix<float>.Build.Dense(_network.InputSize, batch);
+        var labels = new int[batch];
+        var indices = new int[batch];
+        double elapsedBefore = History.Rows.Count > 0 ? History.Rows[^1].ElapsedSeconds : 0;
+
+        long trainTicks = 0, evalTicks = 0;
+        double lossSum = 0;
+        int lossCount = 0;
+        int step = StartStep;
+        bool interrupted = false;
+        for (; step < total; step++)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                interrupted = true;
+                break;
+            }
+            long start = Stopwatch.GetTimestamp();
+            sampler.Next(indices);
+            BatchLoader.Load(train, indices, inputs, labels);
+            lossSum += _network.TrainStep(inputs, labels, _options.LearningRate, workspace);
+            lossCount++;
+            long trained = Stopwatch.GetTimestamp();
+            trainTicks += trained - start;
+
+            if (_options.EvalEvery > 0 && step % _options.EvalEvery == _options.EvalEvery - 1)
+            {
+                double accuracy = Evaluator.Accuracy();
+                evalTicks += Stopwatch.GetTimestamp() - trained;
+                var row = new HistoryRow(step, lossSum / lossCount, accuracy,
+                    elapsedBefore + (double)(trainTicks + evalTicks) / Stopwatch.Frequency);
+                History.Rows.Add(row);
+                lossSum = 0;
+                lossCount = 0;
+                OnEvaluation?.Invoke(row);
+            }
+            OnStep?.Invoke(step + 1);
+        }
+        return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency);
+    }
+}

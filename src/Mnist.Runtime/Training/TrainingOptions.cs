@@ -1,0 +1,47 @@
+namespace Mnist.Training;
+
+/// <summary>
+/// How to train. The defaults are the original PyTorch program's: SGD with learning rate 0.1,
+/// 10,000 steps of 32 samples drawn with replacement, test accuracy every 50 steps.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>SGD step size.</summary>
+    public float LearningRate { get; init; } = 0.1f;
+
+    /// <summary>Samples per step.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Steps to train; ignored when <see cref="Epochs"/> is set.</summary>
+    public int Steps { get; init; } = 10_000;
+
+    /// <summary>Train for this many passes over the training set instead of <see cref="Steps"/> (implies shuffling).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Shuffled epochs instead of sampling with replacement (the original's <c>randint</c>).</summary>
+    public bool Shuffle { get; init; }
+
+    /// <summary>Evaluate the test set after every this many steps (after step 49, 99, ... for 50); 0 for never.</summary>
+    public int EvalEvery { get; init; } = 50;
+
+    /// <summary>Seeds the parameters and the batch order.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Test images per evaluation chunk (one reused workspace).</summary>
+    public int EvalChunk { get; init; } = 1000;
+
+    /// <summary>The number of steps these options train for on <paramref name="trainCount"/> samples.</summary>
+    public int TotalSteps(int trainCount) =>
+        Epochs is int epochs ? (int)Math.Min(int.MaxValue, (long)epochs * ((trainCount + BatchSize - 1) / BatchSize)) : Steps;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}");
+        if (Epochs is null && Steps <= 0) throw new ArgumentException($"steps must be positive, got {Steps}");
+        if (Epochs is <= 0) throw new ArgumentException($"epochs must be positive, got {Epochs}");
+        if (EvalEvery < 0) throw new ArgumentException($"eval-every must be 0 or positive, got {EvalEvery}");
+        if (EvalChunk <= 0) throw new ArgumentException($"evaluation chunk must be positive, got {EvalChunk}");
+    }
+}

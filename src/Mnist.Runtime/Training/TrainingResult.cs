@@ -1,0 +1,8 @@
+namespace Mnist.Training;
+
+/// <summary>How a <see cref="Trainer.Run"/> ended.</summary>
+/// <param name="StepsDone">Steps done in total, counting those before a resume.</param>
+/// <param name="Interrupted">True when cancellation stopped the run early.</param>
+/// <param name="TrainSeconds">Time spent in training steps (sampling, loading, forward, backward, update).</param>
+/// <param name="EvalSeconds">Time spent evaluating the test set.</param>
+public sealed record TrainingResult(int StepsDone, bool Interrupted, double TrainSeconds, double EvalSeconds);
