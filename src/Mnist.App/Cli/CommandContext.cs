@@ -22,15 +22,26 @@ public sealed class CommandContext(ParseResult parse, TextWriter output, TextWri
     public bool Interactive { get; } = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
 
     /// <summary>A Spectre console over <see cref="Out"/>: colour only when interactive.</summary>
-    public IAnsiConsole Console => _console ??= AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole Console => _console ??= CreateConsole();
+
+    private IAnsiConsole CreateConsole()
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // redirected output has no width: do not wrap lines at Spectre's default of 80
+        if (!Interactive) console.Profile.Width = 200;
+        return console;
+    }
 
     private IAnsiConsole? _console;
+
+    /// <summary>The same context writing its standard output to <paramref name="writer"/>.</summary>
+    public CommandContext WithOutput(TextWriter writer) => new(parse, writer, error, cancellation);
 
     /// <summary>The value of <paramref name="option"/>.</summary>
     public T? Get<T>(Option<T> option) => parse.GetValue(option);

@@ -54,5 +54,8 @@ public static class MnistCli
     [
         new DataCommand(),
         new TrainCommand(),
+        new EvalCommand(),
+        new PredictCommand(),
+        new GridCommand(),
     ];
 }

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Mnist.App.Cli;
+using Mnist.Training;
+using Spectre.Console;
+
+namespace Mnist.App.Commands;
+
+/// <summary><c>mnist eval</c>: accuracy, loss, per-class precision and recall, and the confusion matrix of a model on the test set.</summary>
+public sealed class EvalCommand : ICommandDefinition
+{
+    private readonly Option<string> _model = new("--model") { Description = "Model checkpoint (.npz written by mnist train)", Required = true };
+    private readonly Option<string?> _data = new("--data") { Description = "Dataset whose test split is used (default: the fetched MNIST)" };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object instead of tables" };
+    private readonly ComputeOptions _compute = new();
+
+    /// <inheritdoc />
+    public Command Build(CommandBinder binder)
+    {
+        var command = new Command("eval", "Evaluate a model on the test set") { _model, _data, _json };
+        _compute.AddTo(command);
+        binder.Bind(command, Run);
+        return command;
+    }
+
+    private int Run(CommandContext context)
+    {
+        INetwork network = ModelFiles.Load(context.Get(_model)!);
+        var data = DatasetLocator.Load(context, context.Get(_data));
+        bool json = context.Get(_json);
+        // in JSON mode stdout carries the JSON alone
+        var selection = _compute.Apply(json ? context.WithOutput(TextWriter.Null) : context, network, 1000);
+        var result = new Evaluator(network, data.Test).Evaluate();
+
+        if (json)
+        {
+            var classes = Enumerable.Range(0, network.OutputSize).Select(c => new
+            {
+                digit = c,
+                precision = result.Precision[c],
+                recall = result.Recall[c],
+                support = Enumerable.Range(0, network.OutputSize).Sum(p => result.Confusion[c, p]),
+            });
+            var confusion = Enumerable.Range(0, network.OutputSize)
+                .Select(t => Enumerable.Range(0, network.OutputSize).Select(p => result.Confusion[t, p]).ToArray()).ToArray();
+            context.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                model = context.Get(_model),
+                architecture = network.Architecture,
+                blas = selection.Backend.Name,
+                count = result.Count,
+                accuracy = result.Accuracy,
+                loss = result.Loss,
+                classes,
+                confusion,
+            }));
+            return ExitCodes.Success;
+        }
+
+        var console = context.Console;
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{network.Architecture} on {result.Count:N0} test images: accuracy {result.Accuracy * 100:F2}% ({result.Correct:N0} correct), loss {result.Loss:F4}"));
+        var perClass = new Table().AddColumns("digit", "precision", "recall", "images");
+        for (int c = 0; c < network.OutputSize; c++)
+        {
+            int support = Enumerable.Range(0, network.OutputSize).Sum(p => result.Confusion[c, p]);
+            perClass.AddRow(c.ToString(CultureInfo.InvariantCulture), Percent(result.Precision[c]), Percent(result.Recall[c]), support.ToString(CultureInfo.InvariantCulture));
+        }
+        console.Write(perClass);
+        var confusionTable = new Table().AddColumn("true \\ pred");
+        for (int p = 0; p < network.OutputSize; p++) confusionTable.AddColumn(new TableColumn(p.ToString(CultureInfo.InvariantCulture)).RightAligned());
+        for (int t = 0; t < network.OutputSize; t++)
+        {
+            var row = new List<string> { t.ToString(CultureInfo.InvariantCulture) };
+            for (int p = 0; p < network.OutputSize; p++) row.Add(result.Confusion[t, p].ToString(CultureInfo.InvariantCulture));
+            confusionTable.AddRow(row.ToArray());
+        }
+        console.Write(confusionTable);
+        return ExitCodes.Success;
+    }
+
+    private static string Percent(double value) => (value * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MathNet.Numerics.LinearAlgebra;
+using Mnist.App.Cli;
+using Mnist.Imaging;
+using Mnist.Training;
+
+namespace Mnist.App.Commands;
+
+/// <summary><c>mnist predict</c>: the digit in each image the user drew, prepared the way MNIST's images were.</summary>
+public sealed class PredictCommand : ICommandDefinition
+{
+    private readonly Option<string> _model = new("--model") { Description = "Model checkpoint (.npz written by mnist train)", Required = true };
+    private readonly Argument<string[]> _images = new("IMAGE") { Description = "PNG or JPEG files, one digit each", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON array instead of lines" };
+
+    /// <inheritdoc />
+    public Command Build(CommandBinder binder)
+    {
+        var command = new Command("predict", "Recognise the digit in your own images") { _model, _images, _json };
+        binder.Bind(command, Run);
+        return command;
+    }
+
+    private int Run(CommandContext context)
+    {
+        INetwork network = ModelFiles.Load(context.Get(_model)!);
+        var workspace = network.CreateWorkspace(1);
+        var inputs = Matrix<float>.Build.Dense(network.InputSize, 1);
+        var prediction = new int[1];
+        var results = new List<object>();
+        foreach (string path in context.Get(_images)!)
+        {
+            byte[] pixels = DigitImage.FromFile(path);
+            BatchLoader.Scale(pixels, Mnist.Modeling.Gemm.Values(inputs));
+            network.Predict(inputs, prediction, workspace);
+            var probabilities = Enumerable.Range(0, network.OutputSize).Select(c => workspace.Probabilities[c, 0]).ToArray();
+            var top = probabilities.Select((p, digit) => (Digit: digit, Probability: p)).OrderByDescending(t => t.Probability).Take(3).ToArray();
+            if (context.Get(_json))
+            {
+                results.Add(new { file = path, digit = prediction[0], confidence = probabilities[prediction[0]], top3 = top.Select(t => new { digit = t.Digit, probability = t.Probability }) });
+                continue;
+            }
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{path}: {prediction[0]} ({probabilities[prediction[0]] * 100:F2}%)  top 3: {string.Join(", ", top.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Digit} {t.Probability * 100:F2}%")))}"));
+        }
+        if (context.Get(_json)) context.Out.WriteLine(JsonSerializer.Serialize(results));
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Mnist.Runtime.Tests.Modeling;
+
+/// <summary>The seed architecture, compiled by the generator into this test assembly.</summary>
+[Network(Inputs = 784)]
+[Dense(128, Activation.ReLU, Name = "linear")]
+[Dense(10, Name = "linear2")]
+public sealed partial class SeedNetwork;
+
+/// <summary>A different architecture with the same input size, for mismatch tests.</summary>
+[Network(Inputs = 784)]
+[Dense(64, Activation.Tanh, Name = "linear")]
+[Dense(10, Name = "linear2")]
+public sealed partial class NarrowNetwork;

@@ -1,0 +1,110 @@
+using Mnist.Runtime.Tests.Modeling;
+using Mnist.Training;
+
+namespace Mnist.Runtime.Tests.Training;
+
+public class TrainerTests
+{
+    private static readonly TrainingOptions Quick = new() { Steps = 60, BatchSize = 16, EvalEvery = 20, LearningRate = 0.05f, Seed = 3, EvalChunk = 32 };
+
+    [Fact]
+    public void Training_learns_the_learnable_data_and_records_every_evaluation()
+    {
+        var trainer = new Trainer(new SeedNetwork(3), LearnableData.Dataset(), Quick);
+        var rows = new List<HistoryRow>();
+        trainer.OnEvaluation = rows.Add;
+
+        var result = trainer.Run();
+
+        Assert.Equal(60, result.StepsDone);
+        Assert.False(result.Interrupted);
+        Assert.Equal([19, 39, 59], trainer.History.Rows.Select(r => r.Step));
+        Assert.Equal(trainer.History.Rows, rows);
+        Assert.True(trainer.History.Rows[^1].TestAccuracy >= 0.9, $"accuracy {trainer.History.Rows[^1].TestAccuracy}");
+    }
+
+    [Fact]
+    public void Seeded_runs_give_identical_histories()
+    {
+        var a = new Trainer(new SeedNetwork(3), LearnableData.Dataset(), Quick);
+        var b = new Trainer(new SeedNetwork(3), LearnableData.Dataset(), Quick);
+        a.Run();
+        b.Run();
+        Assert.Equal(a.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)), b.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)));
+    }
+
+    [Fact]
+    public void Resume_continues_the_step_count_and_the_history()
+    {
+        var network = new SeedNetwork(3);
+        var first = new Trainer(network, LearnableData.Dataset(), Quick with { Steps = 40 });
+        first.Run();
+        var second = new Trainer(network, LearnableData.Dataset(), Quick with { Steps = 60 }, first.History, startStep: 40);
+
+        var result = second.Run();
+
+        Assert.Equal(60, result.StepsDone);
+        Assert.Equal([19, 39, 59], second.History.Rows.Select(r => r.Step));
+        Assert.True(second.History.Rows[2].ElapsedSeconds >= second.History.Rows[1].ElapsedSeconds);
+    }
+
+    [Fact]
+    public void Cancellation_stops_between_steps()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var trainer = new Trainer(new SeedNetwork(3), LearnableData.Dataset(), Quick);
+        trainer.OnStep = done => { if (done == 25) cancellation.Cancel(); };
+
+        var result = trainer.Run(cancellation.Token);
+
+        Assert.True(result.Interrupted);
+        Assert.Equal(25, result.StepsDone);
+        Assert.Equal([19], trainer.History.Rows.Select(r => r.Step));
+    }
+
+    [Fact]
+    public void Chunked_evaluation_equals_one_chunk()
+    {
+        var network = new SeedNetwork(8);
+        var test = LearnableData.Split(100, 9);
+        var small = new Evaluator(network, test, chunk: 7);
+        var whole = new Evaluator(network, test, chunk: 100);
+        double lossSmall = small.Run(), lossWhole = whole.Run();
+        Assert.Equal(whole.Predictions, small.Predictions);
+        Assert.Equal(lossWhole, lossSmall, 5);
+        Assert.Equal(whole.Confidences, small.Confidences);
+    }
+
+    [Fact]
+    public void Evaluation_result_counts_the_confusion_matrix()
+    {
+        var result = new EvaluationResult([0, 0, 1, 2], [0, 1, 1, 1], 0.5, 3);
+        Assert.Equal(0.5, result.Accuracy);
+        Assert.Equal(1, result.Confusion[0, 1]);
+        Assert.Equal(1.0 / 3, result.Precision[1], 10);
+        Assert.Equal(0.5, result.Recall[0]);
+        Assert.Equal(0, result.Recall[2]);
+    }
+
+    [Theory]
+    [InlineData(-0.1f, 32, 10, "learning rate must be positive, got -0.1")]
+    [InlineData(0.1f, 0, 10, "batch size must be positive, got 0")]
+    [InlineData(0.1f, 32, -5, "steps must be positive, got -5")]
+    public void Bad_options_are_refused(float lr, int batch, int steps, string message)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new TrainingOptions { LearningRate = lr, BatchSize = batch, Steps = steps }.Validate());
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void History_csv_round_trips()
+    {
+        using var dir = new TempDirectory();
+        var history = new TrainingHistory();
+        history.Rows.Add(new HistoryRow(49, 1.25, 0.8097, 0.349));
+        history.Rows.Add(new HistoryRow(99, 0.79, 0.8436, 0.5));
+        history.Save(dir.File("h.csv"));
+        Assert.Equal("step,train_loss,test_accuracy,elapsed_s\n49,1.25,0.8097,0.349\n99,0.79,0.8436,0.500\n", File.ReadAllText(dir.File("h.csv")));
+        Assert.Equal(history.Rows, TrainingHistory.Load(dir.File("h.csv")).Rows);
+    }
+}
