@@ -12,16 +12,29 @@ public class NumericalTests
         { "SoftmaxRegression", Specs.Linear },
     };
 
+    /// <summary>Each architecture with dense inputs (BLAS products) and MNIST-like sparse ones (the zero-skipping first layer).</summary>
+    public static TheoryData<string, string, double> ArchitecturesAndDensities()
+    {
+        var data = new TheoryData<string, string, double>();
+        foreach (var (type, source) in new[] { ("Consumer.SeedNet", Specs.Seed), ("Consumer.DeepNet", Specs.Deep), ("SoftmaxRegression", Specs.Linear) })
+        {
+            data.Add(type, source, 1.0);
+            data.Add(type, source, 0.2);
+        }
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Architectures))]
-    public void Backward_matches_central_differences_of_the_double_reference(string typeName, string source)
+    [MemberData(nameof(ArchitecturesAndDensities))]
+    public void Backward_matches_central_differences_of_the_double_reference(string typeName, string source, double density)
     {
         var network = GeneratorHarness.Create(GeneratorHarness.CompileAndLoad(source), typeName, seed: 1);
-        var (inputs, labels) = Batch(network.InputSize, 4, seed: 2);
+        var (inputs, labels) = Batch(network.InputSize, 4, seed: 2, density);
         var workspace = network.CreateWorkspace(4);
 
         float loss = network.Loss(inputs, labels, workspace);
         network.Backward(labels, workspace);
+        Assert.Equal(density < Mnist.Modeling.SparseInputs.MaxDensity, workspace.InputPattern.IsSparse);
 
         Assert.Equal(ReferenceMlp.Loss(ReferenceMlp.Logits(network.Layers, inputs), labels), loss, 5);
         var random = new Random(3);
@@ -44,13 +57,13 @@ public class NumericalTests
     }
 
     [Theory]
-    [MemberData(nameof(Architectures))]
-    public void TrainStep_equals_backward_followed_by_an_sgd_update(string typeName, string source)
+    [MemberData(nameof(ArchitecturesAndDensities))]
+    public void TrainStep_equals_backward_followed_by_an_sgd_update(string typeName, string source, double density)
     {
         var assembly = GeneratorHarness.CompileAndLoad(source);
         var folded = GeneratorHarness.Create(assembly, typeName, seed: 5);
         var separate = GeneratorHarness.Create(assembly, typeName, seed: 5);
-        var (inputs, labels) = Batch(folded.InputSize, 8, seed: 6);
+        var (inputs, labels) = Batch(folded.InputSize, 8, seed: 6, density);
         var foldedWorkspace = folded.CreateWorkspace(8);
         var separateWorkspace = separate.CreateWorkspace(8);
 
@@ -164,10 +177,10 @@ public class NumericalTests
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: backward {actual}, finite differences {expected}");
     }
 
-    private static (Matrix<float> Inputs, int[] Labels) Batch(int features, int count, int seed)
+    private static (Matrix<float> Inputs, int[] Labels) Batch(int features, int count, int seed, double density = 1.0)
     {
         var random = new Random(seed);
-        var inputs = Matrix<float>.Build.Dense(features, count, (_, _) => (float)random.NextDouble());
+        var inputs = Matrix<float>.Build.Dense(features, count, (_, _) => random.NextDouble() < density ? (float)random.NextDouble() : 0f);
         var labels = Enumerable.Range(0, count).Select(_ => random.Next(10)).ToArray();
         return (inputs, labels);
     }

@@ -16,6 +16,7 @@ namespace Mnist.Generators.Emitting
         private const string Transpose = "global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose";
         private const string Gemm = "global::Mnist.Modeling.Gemm.Multiply";
         private const string Kernels = "global::Mnist.Modeling.LayerKernels";
+        private const string InputProducts = "global::Mnist.Modeling.InputProducts";
         private const string Softmax = "global::Mnist.Modeling.SoftmaxCrossEntropy";
         private const string Workspace = "global::Mnist.NetworkWorkspace";
         private const string Network = "global::Mnist.INetwork";
@@ -96,7 +97,10 @@ namespace Mnist.Generators.Emitting
             {
                 var layer = spec.Layers[i];
                 w.Line($"// {layer.Name}: {Int(layer.Inputs)} -> {Int(layer.Units)}, {Describe(layer.Activation)}");
-                w.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {layer.PropertyName}.Weight, {InputOf(spec, i)}, 0f, workspace.{layer.PropertyName}Output);");
+                if (i == 0)
+                    w.Line($"{InputProducts}.Multiply({layer.PropertyName}.Weight, inputs, workspace.InputPattern, workspace.{layer.PropertyName}Output);");
+                else
+                    w.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {layer.PropertyName}.Weight, {InputOf(spec, i)}, 0f, workspace.{layer.PropertyName}Output);");
                 w.Line($"{Kernels}.{ForwardKernel(layer.Activation)}(workspace.{layer.PropertyName}Output, {layer.PropertyName}.Bias);");
             }
             w.Line($"return workspace.{spec.Layers[spec.Layers.Count - 1].PropertyName}Output;");
@@ -124,7 +128,10 @@ namespace Mnist.Generators.Emitting
             {
                 var layer = spec.Layers[i];
                 w.Line($"// {layer.Name}");
-                w.Line($"{Gemm}({NoTranspose}, {Transpose}, 1f, workspace.{layer.PropertyName}Delta, {InputOf(spec, i)}, 0f, workspace.{layer.PropertyName}Gradient.Weight);");
+                if (i == 0)
+                    w.Line($"{InputProducts}.MultiplyTransposed(1f, workspace.{layer.PropertyName}Delta, inputs, workspace.InputPattern, 0f, workspace.{layer.PropertyName}Gradient.Weight);");
+                else
+                    w.Line($"{Gemm}({NoTranspose}, {Transpose}, 1f, workspace.{layer.PropertyName}Delta, {InputOf(spec, i)}, 0f, workspace.{layer.PropertyName}Gradient.Weight);");
                 w.Line($"{Kernels}.AccumulateRowSums(1f, workspace.{layer.PropertyName}Delta, 0f, workspace.{layer.PropertyName}Gradient.Bias);");
                 if (i > 0) EmitPropagate(w, spec, i);
             }
@@ -149,7 +156,10 @@ namespace Mnist.Generators.Emitting
                 w.Line($"// {layer.Name}");
                 if (i > 0)
                     w.Line($"{Gemm}({Transpose}, {NoTranspose}, 1f, {layer.PropertyName}.Weight, workspace.{layer.PropertyName}Delta, 0f, workspace.{spec.Layers[i - 1].PropertyName}Delta);");
-                w.Line($"{Gemm}({NoTranspose}, {Transpose}, -learningRate, workspace.{layer.PropertyName}Delta, {InputOf(spec, i)}, 1f, {layer.PropertyName}.Weight);");
+                if (i == 0)
+                    w.Line($"{InputProducts}.MultiplyTransposed(-learningRate, workspace.{layer.PropertyName}Delta, inputs, workspace.InputPattern, 1f, {layer.PropertyName}.Weight);");
+                else
+                    w.Line($"{Gemm}({NoTranspose}, {Transpose}, -learningRate, workspace.{layer.PropertyName}Delta, {InputOf(spec, i)}, 1f, {layer.PropertyName}.Weight);");
                 w.Line($"{Kernels}.AccumulateRowSums(-learningRate, workspace.{layer.PropertyName}Delta, 1f, {layer.PropertyName}.Bias);");
                 if (i > 0) EmitActivationBackward(w, spec.Layers[i - 1]);
             }
@@ -231,7 +241,7 @@ namespace Mnist.Generators.Emitting
             w.Line($"/// <summary>Every buffer {spec.ClassName} needs for one batch size; samples are columns.</summary>");
             w.Open($"public sealed class Workspace : {Workspace}");
             w.Line("internal Workspace(int batchSize)");
-            w.Line($"    : base(batchSize, OutputSize, new[] {{ {string.Join(", ", spec.Layers.Select(l => $"new global::Mnist.LayerGradient({Int(l.Inputs)}, {Int(l.Units)})"))} }})");
+            w.Line($"    : base(batchSize, InputSize, OutputSize, new[] {{ {string.Join(", ", spec.Layers.Select(l => $"new global::Mnist.LayerGradient({Int(l.Inputs)}, {Int(l.Units)})"))} }})");
             w.Open("");
             foreach (var layer in spec.Layers)
             {
@@ -256,7 +266,7 @@ namespace Mnist.Generators.Emitting
             w.Open($"internal void Begin({Matrix} inputs)");
             w.Line("if (inputs.RowCount != InputSize || inputs.ColumnCount != BatchSize)");
             w.Line($"    throw new global::System.ArgumentException($\"inputs are {{inputs.RowCount}}x{{inputs.ColumnCount}}; this workspace takes {{InputSize}}x{{BatchSize}} (features x samples)\", nameof(inputs));");
-            w.Line("Inputs = inputs;");
+            w.Line("Accept(inputs);");
             w.Close();
             w.Close();
         }

@@ -10,12 +10,13 @@ namespace Mnist;
 public abstract class NetworkWorkspace
 {
     /// <summary>Creates the shared buffers.</summary>
-    protected NetworkWorkspace(int batchSize, int outputs, IReadOnlyList<LayerGradient> gradients)
+    protected NetworkWorkspace(int batchSize, int inputs, int outputs, IReadOnlyList<LayerGradient> gradients)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be positive");
         BatchSize = batchSize;
         Probabilities = Matrix<float>.Build.Dense(outputs, batchSize);
         Gradients = gradients;
+        InputPattern = new Modeling.SparseInputs(inputs, batchSize);
     }
 
     /// <summary>Samples per batch: the column count of every input this workspace serves.</summary>
@@ -28,5 +29,21 @@ public abstract class NetworkWorkspace
     public IReadOnlyList<LayerGradient> Gradients { get; }
 
     /// <summary>The inputs of the last forward pass (kept for the backward pass; not copied).</summary>
-    public Matrix<float>? Inputs { get; protected set; }
+    public Matrix<float>? Inputs { get; private set; }
+
+    /// <summary>Where the nonzero inputs of the last forward pass are (the first layer skips the zeros).</summary>
+    public Modeling.SparseInputs InputPattern { get; }
+
+    /// <summary>
+    /// Let the first layer skip zero inputs when a batch is sparse enough (default). Off, every
+    /// product is the dense one of the BLAS backend; the results are the same sums either way.
+    /// </summary>
+    public bool SkipZeroInputs { get; set; } = true;
+
+    /// <summary>Takes <paramref name="inputs"/> as the batch of the next passes (the generated code checks its shape first).</summary>
+    protected void Accept(Matrix<float> inputs)
+    {
+        Inputs = inputs;
+        InputPattern.Analyze(inputs, SkipZeroInputs);
+    }
 }

@@ -48,7 +48,7 @@ partial class DeepNet : global::Mnist.INetwork
     {
         workspace.Begin(inputs);
         // encoder: 784 -> 256, Tanh
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Encoder.Weight, inputs, 0f, workspace.EncoderOutput);
+        global::Mnist.Modeling.InputProducts.Multiply(Encoder.Weight, inputs, workspace.InputPattern, workspace.EncoderOutput);
         global::Mnist.Modeling.LayerKernels.AddBiasTanh(workspace.EncoderOutput, Encoder.Bias);
         // hidden: 256 -> 64, Sigmoid
         global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Hidden.Weight, workspace.EncoderOutput, 0f, workspace.HiddenOutput);
@@ -81,7 +81,7 @@ partial class DeepNet : global::Mnist.INetwork
         global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Hidden.Weight, workspace.HiddenDelta, 0f, workspace.EncoderDelta);
         global::Mnist.Modeling.LayerKernels.TanhBackward(workspace.EncoderDelta, workspace.EncoderOutput);
         // encoder
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.EncoderDelta, inputs, 0f, workspace.EncoderGradient.Weight);
+        global::Mnist.Modeling.InputProducts.MultiplyTransposed(1f, workspace.EncoderDelta, inputs, workspace.InputPattern, 0f, workspace.EncoderGradient.Weight);
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(1f, workspace.EncoderDelta, 0f, workspace.EncoderGradient.Bias);
     }
 
@@ -105,7 +105,7 @@ partial class DeepNet : global::Mnist.INetwork
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(-learningRate, workspace.HiddenDelta, 1f, Hidden.Bias);
         global::Mnist.Modeling.LayerKernels.TanhBackward(workspace.EncoderDelta, workspace.EncoderOutput);
         // encoder
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, -learningRate, workspace.EncoderDelta, inputs, 1f, Encoder.Weight);
+        global::Mnist.Modeling.InputProducts.MultiplyTransposed(-learningRate, workspace.EncoderDelta, inputs, workspace.InputPattern, 1f, Encoder.Weight);
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(-learningRate, workspace.EncoderDelta, 1f, Encoder.Bias);
         return loss;
     }
@@ -161,7 +161,7 @@ partial class DeepNet : global::Mnist.INetwork
     public sealed class Workspace : global::Mnist.NetworkWorkspace
     {
         internal Workspace(int batchSize)
-            : base(batchSize, OutputSize, new[] { new global::Mnist.LayerGradient(784, 256), new global::Mnist.LayerGradient(256, 64), new global::Mnist.LayerGradient(64, 10) })
+            : base(batchSize, InputSize, OutputSize, new[] { new global::Mnist.LayerGradient(784, 256), new global::Mnist.LayerGradient(256, 64), new global::Mnist.LayerGradient(64, 10) })
         {
             EncoderOutput = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(256, batchSize);
             EncoderDelta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(256, batchSize);
@@ -202,7 +202,7 @@ partial class DeepNet : global::Mnist.INetwork
         {
             if (inputs.RowCount != InputSize || inputs.ColumnCount != BatchSize)
                 throw new global::System.ArgumentException($"inputs are {inputs.RowCount}x{inputs.ColumnCount}; this workspace takes {InputSize}x{BatchSize} (features x samples)", nameof(inputs));
-            Inputs = inputs;
+            Accept(inputs);
         }
     }
 }

@@ -44,7 +44,7 @@ partial class SeedNet : global::Mnist.INetwork
     {
         workspace.Begin(inputs);
         // linear: 784 -> 128, ReLU
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Linear.Weight, inputs, 0f, workspace.LinearOutput);
+        global::Mnist.Modeling.InputProducts.Multiply(Linear.Weight, inputs, workspace.InputPattern, workspace.LinearOutput);
         global::Mnist.Modeling.LayerKernels.AddBiasReLU(workspace.LinearOutput, Linear.Bias);
         // linear2: 128 -> 10, identity
         global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Linear2.Weight, workspace.LinearOutput, 0f, workspace.Linear2Output);
@@ -69,7 +69,7 @@ partial class SeedNet : global::Mnist.INetwork
         global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Linear2.Weight, workspace.Linear2Delta, 0f, workspace.LinearDelta);
         global::Mnist.Modeling.LayerKernels.ReLUBackward(workspace.LinearDelta, workspace.LinearOutput);
         // linear
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.LinearDelta, inputs, 0f, workspace.LinearGradient.Weight);
+        global::Mnist.Modeling.InputProducts.MultiplyTransposed(1f, workspace.LinearDelta, inputs, workspace.InputPattern, 0f, workspace.LinearGradient.Weight);
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(1f, workspace.LinearDelta, 0f, workspace.LinearGradient.Bias);
     }
 
@@ -88,7 +88,7 @@ partial class SeedNet : global::Mnist.INetwork
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(-learningRate, workspace.Linear2Delta, 1f, Linear2.Bias);
         global::Mnist.Modeling.LayerKernels.ReLUBackward(workspace.LinearDelta, workspace.LinearOutput);
         // linear
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, -learningRate, workspace.LinearDelta, inputs, 1f, Linear.Weight);
+        global::Mnist.Modeling.InputProducts.MultiplyTransposed(-learningRate, workspace.LinearDelta, inputs, workspace.InputPattern, 1f, Linear.Weight);
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(-learningRate, workspace.LinearDelta, 1f, Linear.Bias);
         return loss;
     }
@@ -143,7 +143,7 @@ partial class SeedNet : global::Mnist.INetwork
     public sealed class Workspace : global::Mnist.NetworkWorkspace
     {
         internal Workspace(int batchSize)
-            : base(batchSize, OutputSize, new[] { new global::Mnist.LayerGradient(784, 128), new global::Mnist.LayerGradient(128, 10) })
+            : base(batchSize, InputSize, OutputSize, new[] { new global::Mnist.LayerGradient(784, 128), new global::Mnist.LayerGradient(128, 10) })
         {
             LinearOutput = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(128, batchSize);
             LinearDelta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(128, batchSize);
@@ -173,7 +173,7 @@ partial class SeedNet : global::Mnist.INetwork
         {
             if (inputs.RowCount != InputSize || inputs.ColumnCount != BatchSize)
                 throw new global::System.ArgumentException($"inputs are {inputs.RowCount}x{inputs.ColumnCount}; this workspace takes {InputSize}x{BatchSize} (features x samples)", nameof(inputs));
-            Inputs = inputs;
+            Accept(inputs);
         }
     }
 }

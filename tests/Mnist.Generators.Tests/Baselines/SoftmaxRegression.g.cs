@@ -38,7 +38,7 @@ partial class SoftmaxRegression : global::Mnist.INetwork
     {
         workspace.Begin(inputs);
         // dense1: 784 -> 10, identity
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Dense1.Weight, inputs, 0f, workspace.Dense1Output);
+        global::Mnist.Modeling.InputProducts.Multiply(Dense1.Weight, inputs, workspace.InputPattern, workspace.Dense1Output);
         global::Mnist.Modeling.LayerKernels.AddBias(workspace.Dense1Output, Dense1.Bias);
         return workspace.Dense1Output;
     }
@@ -55,7 +55,7 @@ partial class SoftmaxRegression : global::Mnist.INetwork
         global::MathNet.Numerics.LinearAlgebra.Matrix<float> inputs = workspace.Inputs ?? throw new global::System.InvalidOperationException("Backward needs a Loss pass on this workspace first.");
         global::Mnist.Modeling.SoftmaxCrossEntropy.Gradient(workspace.Probabilities, labels, workspace.Dense1Delta);
         // dense1
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.Dense1Delta, inputs, 0f, workspace.Dense1Gradient.Weight);
+        global::Mnist.Modeling.InputProducts.MultiplyTransposed(1f, workspace.Dense1Delta, inputs, workspace.InputPattern, 0f, workspace.Dense1Gradient.Weight);
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(1f, workspace.Dense1Delta, 0f, workspace.Dense1Gradient.Bias);
     }
 
@@ -69,7 +69,7 @@ partial class SoftmaxRegression : global::Mnist.INetwork
         float loss = Loss(inputs, labels, workspace);
         global::Mnist.Modeling.SoftmaxCrossEntropy.Gradient(workspace.Probabilities, labels, workspace.Dense1Delta);
         // dense1
-        global::Mnist.Modeling.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, -learningRate, workspace.Dense1Delta, inputs, 1f, Dense1.Weight);
+        global::Mnist.Modeling.InputProducts.MultiplyTransposed(-learningRate, workspace.Dense1Delta, inputs, workspace.InputPattern, 1f, Dense1.Weight);
         global::Mnist.Modeling.LayerKernels.AccumulateRowSums(-learningRate, workspace.Dense1Delta, 1f, Dense1.Bias);
         return loss;
     }
@@ -123,7 +123,7 @@ partial class SoftmaxRegression : global::Mnist.INetwork
     public sealed class Workspace : global::Mnist.NetworkWorkspace
     {
         internal Workspace(int batchSize)
-            : base(batchSize, OutputSize, new[] { new global::Mnist.LayerGradient(784, 10) })
+            : base(batchSize, InputSize, OutputSize, new[] { new global::Mnist.LayerGradient(784, 10) })
         {
             Dense1Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(10, batchSize);
             Dense1Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(10, batchSize);
@@ -142,7 +142,7 @@ partial class SoftmaxRegression : global::Mnist.INetwork
         {
             if (inputs.RowCount != InputSize || inputs.ColumnCount != BatchSize)
                 throw new global::System.ArgumentException($"inputs are {inputs.RowCount}x{inputs.ColumnCount}; this workspace takes {InputSize}x{BatchSize} (features x samples)", nameof(inputs));
-            Inputs = inputs;
+            Accept(inputs);
         }
     }
 }

@@ -1,0 +1,117 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Mnist.Modeling;
+
+/// <summary>
+/// Where the nonzero entries of an input batch are. MNIST pixels are about 80% exact zeros, so the
+/// first layer's products can skip them without changing the result: a zero input contributes
+/// nothing to a sum. <see cref="Analyze"/> records the nonzeros column by column (sample by sample);
+/// <see cref="Rows"/> regroups them feature by feature for the weight update. Buffers are sized for
+/// the workspace once; nothing allocates afterwards.
+/// </summary>
+public sealed class SparseInputs
+{
+    /// <summary>Above this fraction of nonzeros the dense BLAS product is faster.</summary>
+    public const double MaxDensity = 0.5;
+
+    private readonly int _features;
+    private readonly int[] _columnStart;
+    private readonly int[] _index;
+    private readonly float[] _value;
+    private int[]? _rowStart, _rowColumn, _rowCursor;
+    private float[]? _rowValue;
+    private bool _rowsBuilt;
+
+    /// <summary>Buffers for batches of up to <paramref name="batchSize"/> samples of <paramref name="features"/> inputs.</summary>
+    public SparseInputs(int features, int batchSize)
+    {
+        _features = features;
+        _columnStart = new int[batchSize + 1];
+        int capacity = (int)Math.Min(int.MaxValue, (long)Math.Ceiling(features * (long)batchSize * MaxDensity) + 8);
+        _index = new int[capacity];
+        _value = new float[capacity];
+    }
+
+    /// <summary>True when the last analysed batch is sparse enough for the sparse kernels.</summary>
+    public bool IsSparse { get; private set; }
+
+    /// <summary>Samples in the last analysed batch.</summary>
+    public int Columns { get; private set; }
+
+    /// <summary>
+    /// Records the nonzeros of <paramref name="inputs"/> (features × batch), or gives up once they
+    /// exceed <see cref="MaxDensity"/>; with <paramref name="enabled"/> false, marks the batch dense at once.
+    /// </summary>
+    public void Analyze(Matrix<float> inputs, bool enabled = true)
+    {
+        var values = Gemm.Values(inputs);
+        int columns = inputs.ColumnCount;
+        int count = 0;
+        int limit = _index.Length - 8;
+        Columns = columns;
+        _rowsBuilt = false;
+        IsSparse = false;
+        if (!enabled) return;
+        for (int j = 0; j < columns; j++)
+        {
+            _columnStart[j] = count;
+            var column = values.AsSpan(j * _features, _features);
+            int p = 0;
+            for (; p + 8 <= _features; p += 8)
+            {
+                if (count > limit) { IsSparse = false; return; }
+                uint mask = ~Vector256.Equals(Vector256.Create(column.Slice(p, 8)), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
+                while (mask != 0)
+                {
+                    int bit = BitOperations.TrailingZeroCount(mask);
+                    _index[count] = p + bit;
+                    _value[count++] = column[p + bit];
+                    mask &= mask - 1;
+                }
+            }
+            for (; p < _features; p++)
+            {
+                if (column[p] == 0f) continue;
+                if (count > limit) { IsSparse = false; return; }
+                _index[count] = p;
+                _value[count++] = column[p];
+            }
+        }
+        _columnStart[columns] = count;
+        IsSparse = true;
+    }
+
+    /// <summary>Feature indices of the nonzeros of sample <paramref name="column"/>.</summary>
+    public ReadOnlySpan<int> Indices(int column) => _index.AsSpan(_columnStart[column], _columnStart[column + 1] - _columnStart[column]);
+
+    /// <summary>Values of the nonzeros of sample <paramref name="column"/>.</summary>
+    public ReadOnlySpan<float> Values(int column) => _value.AsSpan(_columnStart[column], _columnStart[column + 1] - _columnStart[column]);
+
+    /// <summary>The nonzeros regrouped by feature: for feature p, the samples and values at positions RowStart[p]..RowStart[p+1].</summary>
+    public (int[] RowStart, int[] Column, float[] Value) Rows()
+    {
+        if (_rowsBuilt) return (_rowStart!, _rowColumn!, _rowValue!);
+        _rowStart ??= new int[_features + 1];
+        _rowCursor ??= new int[_features];
+        _rowColumn ??= new int[_index.Length];
+        _rowValue ??= new float[_index.Length];
+        Array.Clear(_rowStart);
+        int total = _columnStart[Columns];
+        for (int e = 0; e < total; e++) _rowStart[_index[e] + 1]++;
+        for (int p = 0; p < _features; p++) _rowStart[p + 1] += _rowStart[p];
+        _rowStart.AsSpan(0, _features).CopyTo(_rowCursor);
+        for (int j = 0; j < Columns; j++)
+        {
+            for (int e = _columnStart[j]; e < _columnStart[j + 1]; e++)
+            {
+                int slot = _rowCursor[_index[e]]++;
+                _rowColumn[slot] = j;
+                _rowValue[slot] = _value[e];
+            }
+        }
+        _rowsBuilt = true;
+        return (_rowStart, _rowColumn, _rowValue);
+    }
+}
