@@ -57,5 +57,6 @@ public static class MnistCli
         new EvalCommand(),
         new PredictCommand(),
         new GridCommand(),
+        new BenchCommand(),
     ];
 }

@@ -31,7 +31,7 @@ public sealed class EvalCommand : ICommandDefinition
         bool json = context.Get(_json);
         // in JSON mode stdout carries the JSON alone
         var selection = _compute.Apply(json ? context.WithOutput(TextWriter.Null) : context, network, 1000);
-        var result = new Evaluator(network, data.Test).Evaluate();
+        var result = new Evaluator(network, data.Test, threads: context.Get(_compute.Threads)).Evaluate();
 
         if (json)
         {

@@ -33,7 +33,7 @@ public sealed class GridCommand : ICommandDefinition
         INetwork network = ModelFiles.Load(context.Get(_model)!);
         var data = DatasetLocator.Load(context, context.Get(_data));
         _compute.Apply(context, network, 1000);
-        var evaluator = new Evaluator(network, data.Test);
+        var evaluator = new Evaluator(network, data.Test, threads: context.Get(_compute.Threads));
         evaluator.Run();
         var cells = GridSelection.Choose(data.Test, evaluator, count, context.Get(_seed), context.Get(_errors));
         if (cells.Count == 0) throw new InvalidOperationException("no misclassified test digits to show");

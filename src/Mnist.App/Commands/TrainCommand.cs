@@ -50,6 +50,7 @@ public sealed class TrainCommand : ICommandDefinition
             Shuffle = context.Get(_shuffle),
             EvalEvery = context.Get(_evalEvery),
             Seed = context.Get(_seed),
+            EvalThreads = context.Get(_compute.Threads),
         };
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Mnist.Modeling;
 
 namespace Mnist.LinearAlgebra;
 
@@ -186,13 +187,13 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
             var a0 = Vector256.Load(a);
             var a1 = Vector256.Load(a + 8);
             var v = Vector256.Create(b[0]);
-            c00 = Vector256.MultiplyAddEstimate(a0, v, c00); c10 = Vector256.MultiplyAddEstimate(a1, v, c10);
+            c00 = Fma256.MultiplyAdd(a0, v, c00); c10 = Fma256.MultiplyAdd(a1, v, c10);
             v = Vector256.Create(b[1]);
-            c01 = Vector256.MultiplyAddEstimate(a0, v, c01); c11 = Vector256.MultiplyAddEstimate(a1, v, c11);
+            c01 = Fma256.MultiplyAdd(a0, v, c01); c11 = Fma256.MultiplyAdd(a1, v, c11);
             v = Vector256.Create(b[2]);
-            c02 = Vector256.MultiplyAddEstimate(a0, v, c02); c12 = Vector256.MultiplyAddEstimate(a1, v, c12);
+            c02 = Fma256.MultiplyAdd(a0, v, c02); c12 = Fma256.MultiplyAdd(a1, v, c12);
             v = Vector256.Create(b[3]);
-            c03 = Vector256.MultiplyAddEstimate(a0, v, c03); c13 = Vector256.MultiplyAddEstimate(a1, v, c13);
+            c03 = Fma256.MultiplyAdd(a0, v, c03); c13 = Fma256.MultiplyAdd(a1, v, c13);
         }
         // Park the block in memory before any call: vector registers do not survive calls on
         // SysV, and RyuJIT would otherwise spill every accumulator inside the loop.
@@ -218,8 +219,8 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
                 if (beta != 0f)
                 {
                     var b = Vector256.Create(beta);
-                    low = Vector256.MultiplyAddEstimate(Vector256.Load(c), b, low);
-                    high = Vector256.MultiplyAddEstimate(Vector256.Load(c + 8), b, high);
+                    low = Fma256.MultiplyAdd(Vector256.Load(c), b, low);
+                    high = Fma256.MultiplyAdd(Vector256.Load(c + 8), b, high);
                 }
                 Vector256.Store(low, c);
                 Vector256.Store(high, c + 8);

@@ -95,14 +95,14 @@ public static unsafe class InputProducts
         {
             float* column = w + (long)index[e] * ldw;
             var x = Vector256.Create(value[e]);
-            a0 = Vector256.MultiplyAddEstimate(Vector256.Load(column), x, a0);
-            a1 = Vector256.MultiplyAddEstimate(Vector256.Load(column + 8), x, a1);
-            a2 = Vector256.MultiplyAddEstimate(Vector256.Load(column + 16), x, a2);
-            a3 = Vector256.MultiplyAddEstimate(Vector256.Load(column + 24), x, a3);
-            a4 = Vector256.MultiplyAddEstimate(Vector256.Load(column + 32), x, a4);
-            a5 = Vector256.MultiplyAddEstimate(Vector256.Load(column + 40), x, a5);
-            a6 = Vector256.MultiplyAddEstimate(Vector256.Load(column + 48), x, a6);
-            a7 = Vector256.MultiplyAddEstimate(Vector256.Load(column + 56), x, a7);
+            a0 = Fma256.MultiplyAdd(Vector256.Load(column), x, a0);
+            a1 = Fma256.MultiplyAdd(Vector256.Load(column + 8), x, a1);
+            a2 = Fma256.MultiplyAdd(Vector256.Load(column + 16), x, a2);
+            a3 = Fma256.MultiplyAdd(Vector256.Load(column + 24), x, a3);
+            a4 = Fma256.MultiplyAdd(Vector256.Load(column + 32), x, a4);
+            a5 = Fma256.MultiplyAdd(Vector256.Load(column + 40), x, a5);
+            a6 = Fma256.MultiplyAdd(Vector256.Load(column + 48), x, a6);
+            a7 = Fma256.MultiplyAdd(Vector256.Load(column + 56), x, a7);
         }
         Vector256.Store(a0, z); Vector256.Store(a1, z + 8); Vector256.Store(a2, z + 16); Vector256.Store(a3, z + 24);
         Vector256.Store(a4, z + 32); Vector256.Store(a5, z + 40); Vector256.Store(a6, z + 48); Vector256.Store(a7, z + 56);
@@ -117,14 +117,14 @@ public static unsafe class InputProducts
         {
             float* d = delta + (long)column[e] * ldd;
             var x = Vector256.Create(value[e]);
-            a0 = Vector256.MultiplyAddEstimate(Vector256.Load(d), x, a0);
-            a1 = Vector256.MultiplyAddEstimate(Vector256.Load(d + 8), x, a1);
-            a2 = Vector256.MultiplyAddEstimate(Vector256.Load(d + 16), x, a2);
-            a3 = Vector256.MultiplyAddEstimate(Vector256.Load(d + 24), x, a3);
-            a4 = Vector256.MultiplyAddEstimate(Vector256.Load(d + 32), x, a4);
-            a5 = Vector256.MultiplyAddEstimate(Vector256.Load(d + 40), x, a5);
-            a6 = Vector256.MultiplyAddEstimate(Vector256.Load(d + 48), x, a6);
-            a7 = Vector256.MultiplyAddEstimate(Vector256.Load(d + 56), x, a7);
+            a0 = Fma256.MultiplyAdd(Vector256.Load(d), x, a0);
+            a1 = Fma256.MultiplyAdd(Vector256.Load(d + 8), x, a1);
+            a2 = Fma256.MultiplyAdd(Vector256.Load(d + 16), x, a2);
+            a3 = Fma256.MultiplyAdd(Vector256.Load(d + 24), x, a3);
+            a4 = Fma256.MultiplyAdd(Vector256.Load(d + 32), x, a4);
+            a5 = Fma256.MultiplyAdd(Vector256.Load(d + 40), x, a5);
+            a6 = Fma256.MultiplyAdd(Vector256.Load(d + 48), x, a6);
+            a7 = Fma256.MultiplyAdd(Vector256.Load(d + 56), x, a7);
         }
         var scale = Vector256.Create(alpha);
         if (beta == 0f)
@@ -136,13 +136,13 @@ public static unsafe class InputProducts
             return;
         }
         var b = Vector256.Create(beta);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a0, scale, Vector256.Load(target) * b), target);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a1, scale, Vector256.Load(target + 8) * b), target + 8);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a2, scale, Vector256.Load(target + 16) * b), target + 16);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a3, scale, Vector256.Load(target + 24) * b), target + 24);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a4, scale, Vector256.Load(target + 32) * b), target + 32);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a5, scale, Vector256.Load(target + 40) * b), target + 40);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a6, scale, Vector256.Load(target + 48) * b), target + 48);
-        Vector256.Store(Vector256.MultiplyAddEstimate(a7, scale, Vector256.Load(target + 56) * b), target + 56);
+        Vector256.Store(Fma256.MultiplyAdd(a0, scale, Vector256.Load(target) * b), target);
+        Vector256.Store(Fma256.MultiplyAdd(a1, scale, Vector256.Load(target + 8) * b), target + 8);
+        Vector256.Store(Fma256.MultiplyAdd(a2, scale, Vector256.Load(target + 16) * b), target + 16);
+        Vector256.Store(Fma256.MultiplyAdd(a3, scale, Vector256.Load(target + 24) * b), target + 24);
+        Vector256.Store(Fma256.MultiplyAdd(a4, scale, Vector256.Load(target + 32) * b), target + 32);
+        Vector256.Store(Fma256.MultiplyAdd(a5, scale, Vector256.Load(target + 40) * b), target + 40);
+        Vector256.Store(Fma256.MultiplyAdd(a6, scale, Vector256.Load(target + 48) * b), target + 48);
+        Vector256.Store(Fma256.MultiplyAdd(a7, scale, Vector256.Load(target + 56) * b), target + 56);
     }
 }

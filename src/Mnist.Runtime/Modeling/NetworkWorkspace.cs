@@ -16,8 +16,12 @@ public abstract class NetworkWorkspace
         BatchSize = batchSize;
         Probabilities = Matrix<float>.Build.Dense(outputs, batchSize);
         Gradients = gradients;
-        InputPattern = new Modeling.SparseInputs(inputs, batchSize);
+        _ownPattern = new Modeling.SparseInputs(inputs, batchSize);
+        InputPattern = _ownPattern;
     }
+
+    private readonly Modeling.SparseInputs _ownPattern;
+    private Modeling.SparseInputs? _prepared;
 
     /// <summary>Samples per batch: the column count of every input this workspace serves.</summary>
     public int BatchSize { get; }
@@ -32,7 +36,14 @@ public abstract class NetworkWorkspace
     public Matrix<float>? Inputs { get; private set; }
 
     /// <summary>Where the nonzero inputs of the last forward pass are (the first layer skips the zeros).</summary>
-    public Modeling.SparseInputs InputPattern { get; }
+    public Modeling.SparseInputs InputPattern { get; private set; }
+
+    /// <summary>
+    /// Supplies the pattern of the next batch, analysed earlier (a test set is the same at every
+    /// evaluation). When it is sparse, the next pass reads the inputs from it alone, so the
+    /// input matrix need not even be loaded; when it is dense, the matrix must hold the batch.
+    /// </summary>
+    public void PrepareInputs(Modeling.SparseInputs pattern) => _prepared = pattern;
 
     /// <summary>
     /// Let the first layer skip zero inputs when a batch is sparse enough (default). Off, every
@@ -44,6 +55,14 @@ public abstract class NetworkWorkspace
     protected void Accept(Matrix<float> inputs)
     {
         Inputs = inputs;
+        if (_prepared is { } prepared && SkipZeroInputs)
+        {
+            InputPattern = prepared;
+            _prepared = null;
+            return;
+        }
+        _prepared = null;
+        InputPattern = _ownPattern;
         InputPattern.Analyze(inputs, SkipZeroInputs);
     }
 }

@@ -19,25 +19,30 @@ public static class SoftmaxCrossEntropy
             TensorPrimitives.SoftMax(z.Slice(j * classes, classes), p.Slice(j * classes, classes));
     }
 
-    /// <summary>Softmax into <paramref name="probabilities"/> and the mean cross-entropy against <paramref name="labels"/>.</summary>
+    /// <summary>Softmax into <paramref name="probabilities"/> and the mean cross-entropy against <paramref name="labels"/>, in one pass.</summary>
     public static float Loss(Matrix<float> logits, ReadOnlySpan<int> labels, Matrix<float> probabilities)
     {
         int classes = logits.RowCount;
         int count = logits.ColumnCount;
         if (labels.Length != count) throw new ArgumentException($"{labels.Length} labels for a batch of {count}", nameof(labels));
         var z = Gemm.Values(logits).AsSpan();
+        var p = Gemm.Values(probabilities).AsSpan();
         double total = 0;
         for (int j = 0; j < count; j++)
         {
             var column = z.Slice(j * classes, classes);
+            var output = p.Slice(j * classes, classes);
             int label = labels[j];
             if ((uint)label >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"label outside 0-{classes - 1}");
-            float max = TensorPrimitives.Max(column);
+            // log-sum-exp with the maximum subtracted: no overflow whatever the logits
+            float max = column[0];
+            for (int c = 1; c < classes; c++) max = MathF.Max(max, column[c]);
             float sum = 0;
-            foreach (float v in column) sum += MathF.Exp(v - max);
+            for (int c = 0; c < classes; c++) sum += output[c] = MathF.Exp(column[c] - max);
+            float inverse = 1f / sum;
+            for (int c = 0; c < classes; c++) output[c] *= inverse;
             total += max + MathF.Log(sum) - column[label];
         }
-        Softmax(logits, probabilities);
         return (float)(total / count);
     }
 

@@ -26,12 +26,28 @@ public sealed class SparseInputs
 
     /// <summary>Buffers for batches of up to <paramref name="batchSize"/> samples of <paramref name="features"/> inputs.</summary>
     public SparseInputs(int features, int batchSize)
+        : this(features, batchSize, (int)Math.Min(int.MaxValue, (long)Math.Ceiling(features * (long)batchSize * MaxDensity) + 8))
+    {
+    }
+
+    private SparseInputs(int features, int batchSize, int capacity)
     {
         _features = features;
         _columnStart = new int[batchSize + 1];
-        int capacity = (int)Math.Min(int.MaxValue, (long)Math.Ceiling(features * (long)batchSize * MaxDensity) + 8);
         _index = new int[capacity];
         _value = new float[capacity];
+    }
+
+    /// <summary>A copy of the last analysed sparse batch in arrays of exactly its size (for keeping).</summary>
+    public SparseInputs Trimmed()
+    {
+        if (!IsSparse) throw new InvalidOperationException("only a sparse batch can be kept");
+        int count = _columnStart[Columns];
+        var copy = new SparseInputs(_features, Columns, count + 8) { IsSparse = true, Columns = Columns };
+        _columnStart.AsSpan(0, Columns + 1).CopyTo(copy._columnStart);
+        _index.AsSpan(0, count).CopyTo(copy._index);
+        _value.AsSpan(0, count).CopyTo(copy._value);
+        return copy;
     }
 
     /// <summary>True when the last analysed batch is sparse enough for the sparse kernels.</summary>

@@ -38,7 +38,8 @@ public static class BatchLoader
     /// <summary>pixels / 255 into <paramref name="destination"/>.</summary>
     public static void Scale(ReadOnlySpan<byte> pixels, Span<float> destination)
     {
-        for (int i = 0; i < pixels.Length; i++) destination[i] = pixels[i];
-        TensorPrimitives.Divide(destination[..pixels.Length], 255f, destination);
+        destination = destination[..pixels.Length];
+        TensorPrimitives.ConvertTruncating<byte, float>(pixels, destination);
+        TensorPrimitives.Divide(destination, 255f, destination);
     }
 }

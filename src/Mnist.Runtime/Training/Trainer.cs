@@ -27,8 +27,11 @@ public sealed class Trainer
         _options = options;
         History = history ?? new TrainingHistory();
         StartStep = startStep;
-        Evaluator = new Evaluator(network, data.Test, options.EvalChunk);
+        Evaluator = new Evaluator(network, data.Test, options.EvalChunk, options.EvalThreads) { SkipZeroInputs = options.SkipZeroInputs };
     }
+
+    /// <summary>Steps at the start of a run whose allocations (buffers sized on first use) are not counted.</summary>
+    public const int WarmUpSteps = 100;
 
     /// <summary>The rows so far (including those of the run being resumed).</summary>
     public TrainingHistory History { get; }
@@ -57,12 +60,13 @@ public sealed class Trainer
             ? new ShuffledBatchSampler(train.Count, samplerSeed)
             : new RandomBatchSampler(train.Count, samplerSeed);
         var workspace = _network.CreateWorkspace(batch);
+        workspace.SkipZeroInputs = _options.SkipZeroInputs;
         var inputs = Matrix<float>.Build.Dense(_network.InputSize, batch);
         var labels = new int[batch];
         var indices = new int[batch];
         double elapsedBefore = History.Rows.Count > 0 ? History.Rows[^1].ElapsedSeconds : 0;
 
-        long trainTicks = 0, evalTicks = 0;
+        long trainTicks = 0, evalTicks = 0, allocated = 0;
         double lossSum = 0;
         int lossCount = 0;
         int step = StartStep;
@@ -74,6 +78,7 @@ public sealed class Trainer
                 interrupted = true;
                 break;
             }
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             long start = Stopwatch.GetTimestamp();
             sampler.Next(indices);
             BatchLoader.Load(train, indices, inputs, labels);
@@ -81,6 +86,7 @@ public sealed class Trainer
             lossCount++;
             long trained = Stopwatch.GetTimestamp();
             trainTicks += trained - start;
+            if (step >= StartStep + WarmUpSteps) allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
             if (_options.EvalEvery > 0 && step % _options.EvalEvery == _options.EvalEvery - 1)
             {
@@ -95,6 +101,6 @@ public sealed class Trainer
             }
             OnStep?.Invoke(step + 1);
         }
-        return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency);
+        return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency, allocated, Math.Max(0, step - StartStep - WarmUpSteps));
     }
 }

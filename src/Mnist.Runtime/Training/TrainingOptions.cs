@@ -27,8 +27,14 @@ public sealed record TrainingOptions
     /// <summary>Seeds the parameters and the batch order.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Test images per evaluation chunk (one reused workspace).</summary>
+    /// <summary>Test images per evaluation chunk (one reused workspace per thread).</summary>
     public int EvalChunk { get; init; } = 1000;
+
+    /// <summary>Threads that evaluate chunks of the test set at the same time.</summary>
+    public int EvalThreads { get; init; } = 1;
+
+    /// <summary>Let the first layer skip zero inputs (the default); false measures the dense products.</summary>
+    public bool SkipZeroInputs { get; init; } = true;
 
     /// <summary>The number of steps these options train for on <paramref name="trainCount"/> samples.</summary>
     public int TotalSteps(int trainCount) =>
@@ -43,5 +49,6 @@ public sealed record TrainingOptions
         if (Epochs is <= 0) throw new ArgumentException($"epochs must be positive, got {Epochs}");
         if (EvalEvery < 0) throw new ArgumentException($"eval-every must be 0 or positive, got {EvalEvery}");
         if (EvalChunk <= 0) throw new ArgumentException($"evaluation chunk must be positive, got {EvalChunk}");
+        if (EvalThreads <= 0) throw new ArgumentException($"evaluation threads must be positive, got {EvalThreads}");
     }
 }

@@ -5,4 +5,6 @@ namespace Mnist.Training;
 /// <param name="Interrupted">True when cancellation stopped the run early.</param>
 /// <param name="TrainSeconds">Time spent in training steps (sampling, loading, forward, backward, update).</param>
 /// <param name="EvalSeconds">Time spent evaluating the test set.</param>
-public sealed record TrainingResult(int StepsDone, bool Interrupted, double TrainSeconds, double EvalSeconds);
+/// <param name="WarmStepAllocatedBytes">Bytes allocated on the training thread by the steps after the first <see cref="Trainer.WarmUpSteps"/> of this run (evaluations excluded).</param>
+/// <param name="WarmSteps">How many steps that was.</param>
+public sealed record TrainingResult(int StepsDone, bool Interrupted, double TrainSeconds, double EvalSeconds, long WarmStepAllocatedBytes = 0, int WarmSteps = 0);

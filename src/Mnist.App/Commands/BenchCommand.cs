@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MathNet.Numerics.LinearAlgebra;
+using Mnist.App.Cli;
+using Mnist.App.Model;
+using Mnist.Training;
+
+namespace Mnist.App.Commands;
+
+/// <summary>
+/// <c>mnist bench</c>: the original workload (by default 10,000 steps of 32, the test set every 50
+/// steps) timed without writing anything, then one-call inference over the test set and
+/// one-image latency, as the anchors in ../shared/anchors measure them.
+/// </summary>
+public sealed class BenchCommand : ICommandDefinition
+{
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object" };
+    private readonly Option<int> _steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 10_000 };
+    private readonly Option<int> _evalEvery = new("--eval-every") { Description = "Evaluate every N steps (0: never)", DefaultValueFactory = _ => 50 };
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
+    private readonly Option<string?> _data = new("--data") { Description = "Dataset (default: the fetched MNIST)" };
+    private readonly Option<bool> _denseInputs = new("--dense-inputs") { Description = "Multiply every input, zeros included (measures the dense BLAS path)" };
+    private readonly ComputeOptions _compute = new();
+
+    /// <inheritdoc />
+    public Command Build(CommandBinder binder)
+    {
+        var command = new Command("bench", "Time the original workload, evaluation and inference") { _json, _steps, _evalEvery, _seed, _data, _denseInputs };
+        _compute.AddTo(command);
+        binder.Bind(command, Run);
+        return command;
+    }
+
+    private int Run(CommandContext context)
+    {
+        bool json = context.Get(_json);
+        var quiet = json ? context.WithOutput(TextWriter.Null) : context;
+        var data = DatasetLocator.Load(context, context.Get(_data));
+        var network = new DigitClassifier(context.Get(_seed));
+        var selection = _compute.Apply(quiet, network, 32);
+        int threads = context.Get(_compute.Threads);
+        var options = new TrainingOptions
+        {
+            Steps = context.Get(_steps),
+            EvalEvery = context.Get(_evalEvery),
+            Seed = context.Get(_seed),
+            EvalThreads = threads,
+            SkipZeroInputs = !context.Get(_denseInputs),
+        };
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+
+        var trainer = new Trainer(network, data, options);
+        var loop = Stopwatch.StartNew();
+        var result = trainer.Run(context.Cancellation);
+        double loopSeconds = loop.Elapsed.TotalSeconds;
+        double peakRss = PeakRssMegabytes(); // of training, before the inference measurements load the whole test set as floats
+        double accuracy = trainer.Evaluator.Accuracy();
+        var (batchMs, singleUs) = Inference(network, data.Test, options.SkipZeroInputs);
+
+        var record = new Dictionary<string, object>
+        {
+            ["blas"] = selection.Backend.Name,
+            ["threads"] = threads,
+            ["skip_zero_inputs"] = options.SkipZeroInputs,
+            ["steps"] = result.StepsDone,
+            ["evals"] = trainer.History.Rows.Count,
+            ["us_per_step"] = Math.Round(result.TrainSeconds * 1e6 / Math.Max(1, result.StepsDone), 1),
+            ["train_s"] = Math.Round(result.TrainSeconds, 3),
+            ["eval_s"] = Math.Round(result.EvalSeconds, 3),
+            ["loop_s"] = Math.Round(loopSeconds, 3),
+            ["alloc_bytes_per_step"] = result.WarmSteps == 0 ? 0 : (double)result.WarmStepAllocatedBytes / result.WarmSteps,
+            ["peak_rss_mb"] = Math.Round(peakRss, 1),
+            ["final_accuracy"] = accuracy,
+            ["infer_batch_ms"] = Math.Round(batchMs, 3),
+            ["infer_single_us"] = Math.Round(singleUs, 2),
+        };
+        if (json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(record));
+            return ExitCodes.Success;
+        }
+        foreach (var (key, value) in record)
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key,-22} {value}"));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Median of 20 one-call predictions of the whole split, and of 1,000 one-image predictions.</summary>
+    private static (double BatchMs, double SingleUs) Inference(DigitClassifier network, Data.MnistSplit test, bool skipZeros)
+    {
+        var all = Matrix<float>.Build.Dense(DigitClassifier.InputSize, test.Count);
+        var labels = new int[test.Count];
+        var predictions = new int[test.Count];
+        var workspace = network.CreateWorkspace(test.Count);
+        workspace.SkipZeroInputs = skipZeros;
+        BatchLoader.LoadRange(test, 0, all, labels);
+        var batch = new double[20];
+        for (int r = -3; r < batch.Length; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            network.Predict(all, predictions, workspace);
+            if (r >= 0) batch[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        var one = Matrix<float>.Build.Dense(DigitClassifier.InputSize, 1);
+        var single = network.CreateWorkspace(1);
+        single.SkipZeroInputs = skipZeros;
+        var prediction = new int[1];
+        var latencies = new double[1000];
+        for (int r = -50; r < latencies.Length; r++)
+        {
+            int image = (r + 50) % test.Count;
+            long start = Stopwatch.GetTimestamp();
+            BatchLoader.Scale(test.Image(image), Modeling.Gemm.Values(one));
+            network.Predict(one, prediction, single);
+            if (r >= 0) latencies[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        return (Median(batch), Median(latencies));
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        return values[values.Length / 2];
+    }
+
+    private static double PeakRssMegabytes()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        return double.NaN;
+    }
+}
