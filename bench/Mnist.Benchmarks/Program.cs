@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Mnist.Benchmarks.NetworkBenchmarks).Assembly).Run(args);
