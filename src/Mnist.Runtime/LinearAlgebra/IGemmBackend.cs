@@ -13,6 +13,9 @@ public interface IGemmBackend
     /// <summary>What it is and where it came from, e.g. the library path and the instruction set.</summary>
     string Description { get; }
 
+    /// <summary>Most threads one product may use.</summary>
+    int Threads { get; }
+
     /// <summary>Number of products computed since creation (proves which path ran).</summary>
     long Calls { get; }
 

@@ -18,6 +18,9 @@ public sealed class ManagedGemmBackend : IGemmBackend
     public string Description => "MathNet.Numerics managed provider (reference only)";
 
     /// <inheritdoc />
+    public int Threads => 1;
+
+    /// <inheritdoc />
     public long Calls => Interlocked.Read(ref _calls);
 
     /// <inheritdoc />

@@ -31,7 +31,7 @@ public sealed unsafe class NativeBlasBackend : IGemmBackend
     /// <summary>The file that was loaded.</summary>
     public string LibraryPath { get; }
 
-    /// <summary>Most threads a product may use.</summary>
+    /// <inheritdoc />
     public int Threads { get; }
 
     /// <inheritdoc />

@@ -28,7 +28,7 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
     /// <inheritdoc />
     public string Name => "simd";
 
-    /// <summary>Most threads a product may use.</summary>
+    /// <inheritdoc />
     public int Threads { get; }
 
     /// <inheritdoc />

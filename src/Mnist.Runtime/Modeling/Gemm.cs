@@ -21,6 +21,9 @@ public static class Gemm
             Values(b), b.RowCount, b.ColumnCount,
             beta, Values(c));
 
+    /// <summary>Threads a large product may use: those of the installed backend, else 1.</summary>
+    public static int Threads => LinearAlgebraControl.Provider is Mnist.LinearAlgebra.BlasLinearAlgebraProvider provider ? provider.Backend.Threads : 1;
+
     /// <summary>The column-major backing array of a dense matrix.</summary>
     public static float[] Values(Matrix<float> matrix) =>
         (matrix as DenseMatrix ?? throw new ArgumentException("expected a dense matrix", nameof(matrix))).Values;

@@ -24,10 +24,29 @@ public static unsafe class InputProducts
             Gemm.Multiply(Transpose.DontTranspose, Transpose.DontTranspose, 1f, weight, inputs, 0f, output);
             return;
         }
+        int threads = Gemm.Threads;
+        if (threads > 1 && pattern.Columns >= ParallelColumns)
+        {
+            MultiplyInParallel(weight, pattern, output, threads);
+            return;
+        }
+        MultiplyColumns(weight, pattern, output, 0, pattern.Columns);
+    }
+
+    /// <summary>Samples per product from which the forward pass splits its columns over threads (evaluation, not a training step).</summary>
+    public const int ParallelColumns = 256;
+
+    // Its own method, so that the closure is allocated only when the work is split.
+    private static void MultiplyInParallel(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int threads) =>
+        LinearAlgebra.ColumnSplit.Run(weight.RowCount, pattern.Columns, int.MaxValue, threads, 16,
+            (first, last) => MultiplyColumns(weight, pattern, output, first, last));
+
+    private static void MultiplyColumns(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int firstColumn, int lastColumn)
+    {
         int rows = weight.RowCount;
         fixed (float* w = Gemm.Values(weight), z = Gemm.Values(output))
         {
-            for (int j = 0; j < pattern.Columns; j++)
+            for (int j = firstColumn; j < lastColumn; j++)
             {
                 var indices = pattern.Indices(j);
                 var values = pattern.Values(j);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MathNet.Numerics.LinearAlgebra;
 using Mnist.Data;
 
 namespace Mnist.Training;
@@ -61,9 +60,7 @@ public sealed class Trainer
             : new RandomBatchSampler(train.Count, samplerSeed);
         var workspace = _network.CreateWorkspace(batch);
         workspace.SkipZeroInputs = _options.SkipZeroInputs;
-        var inputs = Matrix<float>.Build.Dense(_network.InputSize, batch);
-        var labels = new int[batch];
-        var indices = new int[batch];
+        using var batches = new BatchPrefetcher(train, sampler, _network.InputSize, batch, _options.SkipZeroInputs, background: _options.PrefetchBatches);
         double elapsedBefore = History.Rows.Count > 0 ? History.Rows[^1].ElapsedSeconds : 0;
 
         long trainTicks = 0, evalTicks = 0, allocated = 0;
@@ -80,9 +77,10 @@ public sealed class Trainer
             }
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             long start = Stopwatch.GetTimestamp();
-            sampler.Next(indices);
-            BatchLoader.Load(train, indices, inputs, labels);
-            lossSum += _network.TrainStep(inputs, labels, _options.LearningRate, workspace);
+            var slot = batches.Next();
+            workspace.PrepareInputs(slot.Pattern);
+            lossSum += _network.TrainStep(slot.Inputs, slot.Labels, _options.LearningRate, workspace);
+            batches.Release();
             lossCount++;
             long trained = Stopwatch.GetTimestamp();
             trainTicks += trained - start;

@@ -33,6 +33,9 @@ public sealed record TrainingOptions
     /// <summary>Threads that evaluate chunks of the test set at the same time.</summary>
     public int EvalThreads { get; init; } = 1;
 
+    /// <summary>Prepare each next batch on a second thread while the current one trains (when there is a second core).</summary>
+    public bool PrefetchBatches { get; init; } = Environment.ProcessorCount > 1;
+
     /// <summary>Let the first layer skip zero inputs (the default); false measures the dense products.</summary>
     public bool SkipZeroInputs { get; init; } = true;
 
