@@ -84,7 +84,7 @@ internal sealed class BatchPrefetcher : IDisposable
         public int[] Labels { get; } = new int[batch];
         public int[] Indices { get; } = new int[batch];
         public SparseInputs Pattern { get; } = new(inputs, batch);
-        public SemaphoreSlim Free { get; } = new(1, 1);
-        public SemaphoreSlim Ready { get; } = new(0, 1);
+        public SemaphoreSlim Free { get; } = new(1);
+        public SemaphoreSlim Ready { get; } = new(0);
     }
 }
