@@ -58,12 +58,17 @@ public static class SoftmaxCrossEntropy
         for (int j = 0; j < count; j++) d[j * classes + labels[j]] -= scale;
     }
 
-    /// <summary>The index of the largest logit of every column.</summary>
+    /// <summary>The index of the largest logit of every column (the first one on ties).</summary>
     public static void ArgMax(Matrix<float> logits, Span<int> predictions)
     {
         int classes = logits.RowCount;
         var z = Gemm.Values(logits).AsSpan();
         for (int j = 0; j < logits.ColumnCount; j++)
-            predictions[j] = TensorPrimitives.IndexOfMax(z.Slice(j * classes, classes));
+        {
+            var column = z.Slice(j * classes, classes);
+            int best = 0;
+            for (int c = 1; c < classes; c++) if (column[c] > column[best]) best = c;
+            predictions[j] = best;
+        }
     }
 }
