@@ -11,11 +11,12 @@ public static class DatasetLocator
     /// <param name="cacheDirectory">Where the files go.</param>
     /// <param name="from">A source to try first.</param>
     /// <param name="verbose">Report each file's verification even when nothing needs fetching.</param>
-    public static string EnsureFetched(CommandContext context, string? cacheDirectory = null, string? from = null, bool verbose = false)
+    /// <param name="onlyFrom">Try <paramref name="from"/> alone, none of the default sources.</param>
+    public static string EnsureFetched(CommandContext context, string? cacheDirectory = null, string? from = null, bool verbose = false, bool onlyFrom = false)
     {
         string directory = cacheDirectory ?? MnistFetcher.DefaultCacheDirectory();
         using var client = HttpSource.CreateClient();
-        var fetcher = new MnistFetcher(directory, MnistFetcher.DefaultSources(from, client)) { Log = context.Error.WriteLine };
+        var fetcher = new MnistFetcher(directory, MnistFetcher.DefaultSources(from, client, onlyFrom)) { Log = context.Error.WriteLine };
         if (!fetcher.IsComplete()) context.Error.WriteLine($"fetching MNIST into {directory}");
         else if (!verbose) return directory;
         fetcher.Fetch(context.Cancellation);

