@@ -1,4 +1,4 @@
-namespace Mnist.Runtime.Tests;
+namespace Mnist.Tests.Shared;
 
 /// <summary>A fresh directory under /tmp, deleted when the test ends.</summary>
 public sealed class TempDirectory : IDisposable

@@ -1,8 +1,8 @@
 using Mnist.Data;
 
-namespace Mnist.Runtime.Tests.Training;
+namespace Mnist.Tests.Shared;
 
-/// <summary>A small dataset a network learns in a few dozen steps: digit c is a bright bar on rows 2c..2c+3, plus noise.</summary>
+/// <summary>A small dataset a network learns in a few dozen steps: digit c is a bright bar on rows 2c+2..2c+5, plus noise.</summary>
 public static class LearnableData
 {
     public static MnistSplit Split(int count, int seed)
@@ -24,5 +24,6 @@ public static class LearnableData
         return new MnistSplit(images, labels);
     }
 
+    /// <summary>300 training and 100 test images.</summary>
     public static MnistDataset Dataset() => new(Split(300, 1), Split(100, 2));
 }
