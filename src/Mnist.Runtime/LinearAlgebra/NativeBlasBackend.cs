@@ -5,24 +5,23 @@ namespace Mnist.LinearAlgebra;
 /// <summary>
 /// <c>cblas_sgemm</c> from a native BLAS loaded at run time (<see cref="NativeLibrary"/> and a
 /// function pointer, so nothing is marshalled and nothing allocates). The library itself runs on
-/// one thread; large products are split over up to <see cref="Threads"/> threads by
+/// one thread; large products are split over up to <see cref="ColumnRangeGemmBackend.Threads"/> threads by
 /// <see cref="ColumnSplit"/>: a second thread hurts the batch-32 products and helps the
 /// 10,000-sample evaluation.
 /// </summary>
-public sealed unsafe class NativeBlasBackend : IGemmBackend
+public sealed unsafe class NativeBlasBackend : ColumnRangeGemmBackend
 {
     private const int ColumnMajor = 102, NoTrans = 111, Trans = 112;
 
     private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
-    private long _calls;
 
     private NativeBlasBackend(NativeBlasLibrary library, string path, IntPtr sgemm, IntPtr setThreads, int threads)
+        : base(threads)
     {
         Library = library;
         LibraryPath = path;
         _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
         ((delegate* unmanaged<int, void>)setThreads)(1);
-        Threads = Math.Max(1, threads);
     }
 
     /// <summary>Which library this is.</summary>
@@ -32,16 +31,10 @@ public sealed unsafe class NativeBlasBackend : IGemmBackend
     public string LibraryPath { get; }
 
     /// <inheritdoc />
-    public int Threads { get; }
+    public override string Name => Library.Name;
 
     /// <inheritdoc />
-    public string Name => Library.Name;
-
-    /// <inheritdoc />
-    public string Description => $"{Library.Title} cblas_sgemm from {LibraryPath}, up to {Threads} thread(s)";
-
-    /// <inheritdoc />
-    public long Calls => Interlocked.Read(ref _calls);
+    public override string Description => $"{Library.Title} cblas_sgemm from {LibraryPath}, up to {Threads} thread(s)";
 
     /// <summary>Loads <paramref name="library"/>; null with the reason when it is not installed or lacks the functions.</summary>
     public static NativeBlasBackend? TryLoad(NativeBlasLibrary library, int threads, out string reason)
@@ -70,27 +63,8 @@ public sealed unsafe class NativeBlasBackend : IGemmBackend
         return null;
     }
 
-    /// <inheritdoc />
-    public void Sgemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
-    {
-        Interlocked.Increment(ref _calls);
-        if ((long)m * n * k < ColumnSplit.ParallelThreshold || Threads == 1)
-        {
-            Columns(0, n, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-        Parallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    }
-
-    // Its own method: a lambda capturing Sgemm's parameters would allocate its closure on every
-    // call of Sgemm, parallel or not.
-    private void Parallel(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) =>
-        ColumnSplit.Run(m, n, k, Threads, 16, (first, last) => Columns(first, last, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc));
-
     /// <summary>Columns [first, last) of C: the same product on a slice of op(B) and C.</summary>
-    private void Columns(int first, int last, bool transposeA, bool transposeB, int m, int k, float alpha,
+    protected override void Columns(int first, int last, bool transposeA, bool transposeB, int m, int k, float alpha,
         float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
     {
         fixed (float* pa = a, pb = b, pc = c)

@@ -12,7 +12,7 @@ namespace Mnist.LinearAlgebra;
 /// from L2. (A 16×6 block would use more of the 16 registers, but RyuJIT then spills the
 /// accumulators on every iteration: measured 3× slower.) Large products split their columns over threads.
 /// </summary>
-public sealed unsafe class SimdGemmBackend : IGemmBackend
+public sealed unsafe class SimdGemmBackend : ColumnRangeGemmBackend
 {
     private const int PanelRows = 16;
     private const int PanelColumns = 4;
@@ -20,64 +20,28 @@ public sealed unsafe class SimdGemmBackend : IGemmBackend
 
     [ThreadStatic] private static float[]? t_packedA;
     [ThreadStatic] private static float[]? t_packedB;
-    private long _calls;
 
     /// <summary>A backend using up to <paramref name="threads"/> threads for large products.</summary>
-    public SimdGemmBackend(int threads = 1) => Threads = Math.Max(1, threads);
+    public SimdGemmBackend(int threads = 1)
+        : base(threads)
+    {
+    }
 
     /// <inheritdoc />
-    public string Name => "simd";
+    public override string Name => "simd";
 
     /// <inheritdoc />
-    public int Threads { get; }
+    protected override int Granularity => PanelColumns;
 
     /// <inheritdoc />
-    public string Description =>
+    public override string Description =>
         $"managed SIMD kernel ({(Vector256.IsHardwareAccelerated ? "Vector256" : "software vectors")}" +
         $"{(System.Runtime.Intrinsics.X86.Fma.IsSupported ? " + FMA" : "")}), up to {Threads} thread(s)";
-
-    /// <inheritdoc />
-    public long Calls => Interlocked.Read(ref _calls);
-
-    /// <inheritdoc />
-    public void Sgemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
-    {
-        Interlocked.Increment(ref _calls);
-        if (k == 0 || alpha == 0f)
-        {
-            ScaleC(m, n, beta, c, ldc);
-            return;
-        }
-        if ((long)m * n * k < ColumnSplit.ParallelThreshold || Threads == 1)
-        {
-            Columns(0, n, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-        Parallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    }
-
-    // Its own method: a lambda capturing Sgemm's parameters would allocate its closure on every
-    // call of Sgemm, parallel or not.
-    private void Parallel(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) =>
-        ColumnSplit.Run(m, n, k, Threads, PanelColumns,
-            (first, last) => Columns(first, last, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc));
-
-    private static void ScaleC(int m, int n, float beta, float[] c, int ldc)
-    {
-        for (int j = 0; j < n; j++)
-        {
-            var column = c.AsSpan(j * ldc, m);
-            if (beta == 0f) column.Clear();
-            else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(column, beta, column);
-        }
-    }
 
     /// <summary>Columns [first, last) of C, on the calling thread.</summary>
     // AggressiveOptimization: fully optimised from the first call, so a short calibration measures the real speed
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns(int first, int last, bool transposeA, bool transposeB, int m, int k, float alpha,
+    protected override void Columns(int first, int last, bool transposeA, bool transposeB, int m, int k, float alpha,
         float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
     {
         int n = last - first;
