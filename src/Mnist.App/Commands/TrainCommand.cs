@@ -60,6 +60,31 @@ public sealed class TrainCommand : ICommandDefinition
         var network = new DigitClassifier(options.Seed);
         var (history, startStep) = resume is null ? (new TrainingHistory(), 0) : Resume(resume, network);
 
+        var run = Train(context, network, options, history, startStep, output);
+
+        // Drawing comes after the dataset and the evaluation buffers are released (Train's locals):
+        // the charting libraries then reuse that memory instead of adding to the peak.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        Directory.CreateDirectory(output);
+        Checkpoint.Save(Path.Combine(output, "model.npz"), network, new CheckpointInfo(network.Architecture, run.Result.StepsDone, options.Seed));
+        run.History.Save(Path.Combine(output, "history.csv"));
+        AtomicFile.WriteAllBytes(Path.Combine(output, "accuracy.png"), AccuracyChart.Render(run.History, $"{network.Architecture}, SGD lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {options.BatchSize}"));
+        AtomicFile.WriteAllBytes(Path.Combine(output, "grid.png"), GridRenderer.Render(run.Cells));
+        var (result, accuracy, loss) = (run.Result, run.Accuracy, run.Loss);
+
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"final test accuracy {accuracy * 100:F2}% (loss {loss:F4}) after {result.StepsDone:N0} steps; training {result.TrainSeconds:F2} s, evaluation {result.EvalSeconds:F2} s"));
+        context.Out.WriteLine($"wrote {Path.Combine(output, "model.npz")}, history.csv, accuracy.png, grid.png");
+        if (!result.Interrupted) return ExitCodes.Success;
+        context.Error.WriteLine($"interrupted at step {result.StepsDone}; the checkpoint and history are saved (resume with --resume {output})");
+        return ExitCodes.Interrupted;
+    }
+
+    /// <summary>What a finished run leaves for the output files.</summary>
+    private sealed record FinishedRun(TrainingResult Result, TrainingHistory History, List<GridCell> Cells, double Accuracy, double Loss);
+
+    private FinishedRun Train(CommandContext context, DigitClassifier network, TrainingOptions options, TrainingHistory history, int startStep, string output)
+    {
         var data = DatasetLocator.Load(context, context.Get(_data));
         _compute.Apply(context, network, options.BatchSize);
         int total = options.TotalSteps(data.Train.Count);
@@ -69,22 +94,10 @@ public sealed class TrainCommand : ICommandDefinition
 
         var trainer = new Trainer(network, data, options, history, startStep);
         var result = context.Interactive ? RunWithProgress(context, trainer, startStep, total) : RunPlain(context, trainer);
-
         double loss = trainer.Evaluator.Run();
         double accuracy = trainer.Evaluator.Predictions.Where((p, i) => p == data.Test.Labels[i]).Count() / (double)data.Test.Count;
-        Directory.CreateDirectory(output);
-        Checkpoint.Save(Path.Combine(output, "model.npz"), network, new CheckpointInfo(network.Architecture, result.StepsDone, options.Seed));
-        trainer.History.Save(Path.Combine(output, "history.csv"));
-        AtomicFile.WriteAllBytes(Path.Combine(output, "accuracy.png"), AccuracyChart.Render(trainer.History, $"{network.Architecture}, SGD lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {options.BatchSize}"));
         var cells = GridSelection.Choose(data.Test, trainer.Evaluator, 25, options.Seed, errorsOnly: false);
-        AtomicFile.WriteAllBytes(Path.Combine(output, "grid.png"), GridRenderer.Render(cells));
-
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"final test accuracy {accuracy * 100:F2}% (loss {loss:F4}) after {result.StepsDone:N0} steps; training {result.TrainSeconds:F2} s, evaluation {result.EvalSeconds:F2} s"));
-        context.Out.WriteLine($"wrote {Path.Combine(output, "model.npz")}, history.csv, accuracy.png, grid.png");
-        if (!result.Interrupted) return ExitCodes.Success;
-        context.Error.WriteLine($"interrupted at step {result.StepsDone}; the checkpoint and history are saved (resume with --resume {output})");
-        return ExitCodes.Interrupted;
+        return new FinishedRun(result, trainer.History, cells, accuracy, loss);
     }
 
     private static (TrainingHistory History, int StartStep) Resume(string directory, DigitClassifier network)
