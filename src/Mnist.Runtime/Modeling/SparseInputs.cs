@@ -23,6 +23,7 @@ public sealed class SparseInputs
     private int[]? _rowStart, _rowColumn, _rowCursor;
     private float[]? _rowValue;
     private bool _rowsBuilt;
+    private int[]? _counts;
 
     /// <summary>Buffers for batches of up to <paramref name="batchSize"/> samples of <paramref name="features"/> inputs.</summary>
     public SparseInputs(int features, int batchSize)
@@ -59,44 +60,102 @@ public sealed class SparseInputs
     /// <summary>
     /// Records the nonzeros of <paramref name="inputs"/> (features × batch), or gives up once they
     /// exceed <see cref="MaxDensity"/>; with <paramref name="enabled"/> false, marks the batch dense at once.
+    /// Large batches (evaluation, inference) count per sample first and then fill on several threads.
     /// </summary>
     public void Analyze(Matrix<float> inputs, bool enabled = true)
     {
         var values = Gemm.Values(inputs);
         int columns = inputs.ColumnCount;
-        int count = 0;
-        int limit = _index.Length - 8;
         Columns = columns;
         _rowsBuilt = false;
         IsSparse = false;
         if (!enabled) return;
+        int threads = Gemm.Threads;
+        if (threads > 1 && columns >= ParallelColumns)
+        {
+            AnalyzeInParallel(values, columns, threads);
+            return;
+        }
+        int count = 0;
         for (int j = 0; j < columns; j++)
         {
             _columnStart[j] = count;
-            var column = values.AsSpan(j * _features, _features);
-            int p = 0;
+            if (count + _features > _index.Length && count + Count(values, j) > _index.Length) return;
+            count += Fill(values, j, count);
+        }
+        _columnStart[columns] = count;
+        IsSparse = true;
+    }
+
+    /// <summary>Samples from which the analysis runs on several threads.</summary>
+    public const int ParallelColumns = 256;
+
+    private void AnalyzeInParallel(float[] values, int columns, int threads)
+    {
+        var counts = _counts ??= new int[_columnStart.Length - 1];
+        Parallel.For(0, threads, t =>
+        {
+            for (int j = (int)((long)columns * t / threads); j < (int)((long)columns * (t + 1) / threads); j++) counts[j] = Count(values, j);
+        });
+        long total = 0;
+        for (int j = 0; j < columns; j++)
+        {
+            _columnStart[j] = (int)total;
+            total += counts[j];
+        }
+        if (total > _index.Length) return;
+        _columnStart[columns] = (int)total;
+        Parallel.For(0, threads, t =>
+        {
+            for (int j = (int)((long)columns * t / threads); j < (int)((long)columns * (t + 1) / threads); j++) Fill(values, j, _columnStart[j]);
+        });
+        IsSparse = true;
+    }
+
+    /// <summary>Nonzeros in sample <paramref name="column"/>.</summary>
+    private unsafe int Count(float[] values, int column)
+    {
+        fixed (float* start = &values[(long)column * _features])
+        {
+            int count = 0, p = 0;
             for (; p + 8 <= _features; p += 8)
+                count += BitOperations.PopCount(~Vector256.Equals(Vector256.Load(start + p), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF);
+            for (; p < _features; p++) if (start[p] != 0f) count++;
+            return count;
+        }
+    }
+
+    /// <summary>Writes the nonzeros of sample <paramref name="column"/> from position <paramref name="at"/>; returns how many.</summary>
+    private unsafe int Fill(float[] values, int column, int at)
+    {
+        fixed (float* start = &values[(long)column * _features])
+        fixed (int* index = _index)
+        fixed (float* value = _value)
+        {
+            int count = at, p = 0;
+            for (; p + 32 <= _features; p += 32)
             {
-                if (count > limit) { IsSparse = false; return; }
-                uint mask = ~Vector256.Equals(Vector256.Create(column.Slice(p, 8)), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
+                // four vectors at once: MNIST has long runs of zero pixels to skip
+                uint mask = ~Vector256.Equals(Vector256.Load(start + p), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF
+                    | (~Vector256.Equals(Vector256.Load(start + p + 8), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF) << 8
+                    | (~Vector256.Equals(Vector256.Load(start + p + 16), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF) << 16
+                    | (~Vector256.Equals(Vector256.Load(start + p + 24), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF) << 24;
                 while (mask != 0)
                 {
                     int bit = BitOperations.TrailingZeroCount(mask);
-                    _index[count] = p + bit;
-                    _value[count++] = column[p + bit];
+                    index[count] = p + bit;
+                    value[count++] = start[p + bit];
                     mask &= mask - 1;
                 }
             }
             for (; p < _features; p++)
             {
-                if (column[p] == 0f) continue;
-                if (count > limit) { IsSparse = false; return; }
-                _index[count] = p;
-                _value[count++] = column[p];
+                if (start[p] == 0f) continue;
+                index[count] = p;
+                value[count++] = start[p];
             }
+            return count - at;
         }
-        _columnStart[columns] = count;
-        IsSparse = true;
     }
 
     /// <summary>Feature indices of the nonzeros of sample <paramref name="column"/>.</summary>

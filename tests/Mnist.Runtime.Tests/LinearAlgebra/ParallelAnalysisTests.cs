@@ -1,0 +1,53 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Providers.LinearAlgebra;
+using Mnist.LinearAlgebra;
+using Mnist.Modeling;
+
+namespace Mnist.Runtime.Tests.LinearAlgebra;
+
+/// <summary>Large batches are analysed and multiplied on several threads; the results must be those of one thread.</summary>
+[Collection(ProviderCollection.Name)]
+public sealed class ParallelAnalysisTests : IDisposable
+{
+    private readonly ILinearAlgebraProvider _previous = LinearAlgebraControl.Provider;
+
+    [Fact]
+    public void Two_threads_record_the_same_nonzeros_and_products_as_one()
+    {
+        var random = new Random(11);
+        int columns = SparseInputs.ParallelColumns + 45;
+        var inputs = Matrix<float>.Build.Dense(100, columns, (_, _) => random.NextDouble() < 0.2 ? (float)random.NextDouble() : 0f);
+        var weight = Matrix<float>.Build.Dense(64, 100, (_, _) => (float)(random.NextDouble() - 0.5));
+
+        BlasBackends.Install(new SimdGemmBackend(1));
+        var serial = new SparseInputs(100, columns);
+        serial.Analyze(inputs);
+        var serialOutput = Matrix<float>.Build.Dense(64, columns);
+        InputProducts.Multiply(weight, inputs, serial, serialOutput);
+
+        BlasBackends.Install(new SimdGemmBackend(2));
+        var parallel = new SparseInputs(100, columns);
+        parallel.Analyze(inputs);
+        var parallelOutput = Matrix<float>.Build.Dense(64, columns);
+        InputProducts.Multiply(weight, inputs, parallel, parallelOutput);
+
+        Assert.True(parallel.IsSparse);
+        for (int j = 0; j < columns; j++)
+        {
+            Assert.Equal(serial.Indices(j).ToArray(), parallel.Indices(j).ToArray());
+            Assert.Equal(serial.Values(j).ToArray(), parallel.Values(j).ToArray());
+        }
+        Assert.Equal(serialOutput.ToColumnMajorArray(), parallelOutput.ToColumnMajorArray());
+    }
+
+    [Fact]
+    public void A_dense_large_batch_is_marked_dense()
+    {
+        BlasBackends.Install(new SimdGemmBackend(2));
+        var pattern = new SparseInputs(20, SparseInputs.ParallelColumns);
+        pattern.Analyze(Matrix<float>.Build.Dense(20, SparseInputs.ParallelColumns, 1f));
+        Assert.False(pattern.IsSparse);
+    }
+
+    public void Dispose() => LinearAlgebraControl.Provider = _previous;
+}
