@@ -51,7 +51,7 @@ public abstract class ColumnRangeGemmBackend(int threads) : IGemmBackend
     // call of Sgemm, parallel or not.
     private void SplitColumns(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc) =>
-        ColumnSplit.Run(m, n, k, Threads, Granularity,
+        ColumnSplit.Split(n, Threads, Granularity,
             (first, last) => Columns(first, last, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc));
 
     private static void ScaleC(int m, int n, float beta, float[] c, int ldc)

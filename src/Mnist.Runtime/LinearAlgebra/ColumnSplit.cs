@@ -1,20 +1,21 @@
 namespace Mnist.LinearAlgebra;
 
 /// <summary>
-/// How every backend uses more than one core: a product big enough to pay for it has the columns
-/// of C split into contiguous ranges, one per thread, each computed as an independent product.
-/// Small products (a training step's) stay on the calling thread and allocate nothing.
+/// How every large product uses more than one core: the columns (samples) are split into
+/// contiguous ranges, one per thread, each computed independently. Callers decide whether the
+/// work is worth it — a GEMM by <see cref="ParallelThreshold"/>, the first layer by its sample
+/// count — so small products (a training step's) stay on the calling thread and allocate nothing.
 /// </summary>
 internal static class ColumnSplit
 {
     /// <summary>Products with at least this many multiply-adds use more than one thread.</summary>
     public const long ParallelThreshold = 8_000_000;
 
-    /// <summary>Calls <paramref name="range"/>(first, last) over [0, n), in parallel when worth it; ranges are multiples of <paramref name="granularity"/>.</summary>
-    public static void Run(int m, int n, int k, int threads, int granularity, Action<int, int> range)
+    /// <summary>Calls <paramref name="range"/>(first, last) over [0, n) on up to <paramref name="threads"/> threads; ranges are multiples of <paramref name="granularity"/>.</summary>
+    public static void Split(int n, int threads, int granularity, Action<int, int> range)
     {
         int blocks = (n + granularity - 1) / granularity;
-        int workers = (long)m * n * k >= ParallelThreshold ? Math.Min(threads, blocks) : 1;
+        int workers = Math.Min(threads, blocks);
         if (workers <= 1)
         {
             range(0, n);

@@ -38,7 +38,7 @@ public static unsafe class InputProducts
 
     // Its own method, so that the closure is allocated only when the work is split.
     private static void MultiplyInParallel(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int threads) =>
-        LinearAlgebra.ColumnSplit.Run(weight.RowCount, pattern.Columns, int.MaxValue, threads, 16,
+        LinearAlgebra.ColumnSplit.Split(pattern.Columns, threads, 16,
             (first, last) => MultiplyColumns(weight, pattern, output, first, last));
 
     private static void MultiplyColumns(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int firstColumn, int lastColumn)

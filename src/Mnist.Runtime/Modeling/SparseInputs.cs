@@ -93,9 +93,9 @@ public sealed class SparseInputs
     private void AnalyzeInParallel(float[] values, int columns, int threads)
     {
         var counts = _counts ??= new int[_columnStart.Length - 1];
-        Parallel.For(0, threads, t =>
+        LinearAlgebra.ColumnSplit.Split(columns, threads, 1, (first, last) =>
         {
-            for (int j = (int)((long)columns * t / threads); j < (int)((long)columns * (t + 1) / threads); j++) counts[j] = Count(values, j);
+            for (int j = first; j < last; j++) counts[j] = Count(values, j);
         });
         long total = 0;
         for (int j = 0; j < columns; j++)
@@ -105,9 +105,9 @@ public sealed class SparseInputs
         }
         if (total > _index.Length) return;
         _columnStart[columns] = (int)total;
-        Parallel.For(0, threads, t =>
+        LinearAlgebra.ColumnSplit.Split(columns, threads, 1, (first, last) =>
         {
-            for (int j = (int)((long)columns * t / threads); j < (int)((long)columns * (t + 1) / threads); j++) Fill(values, j, _columnStart[j]);
+            for (int j = first; j < last; j++) Fill(values, j, _columnStart[j]);
         });
         IsSparse = true;
     }
