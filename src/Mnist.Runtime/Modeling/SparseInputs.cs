@@ -165,25 +165,36 @@ public sealed class SparseInputs
     public ReadOnlySpan<float> Values(int column) => _value.AsSpan(_columnStart[column], _columnStart[column + 1] - _columnStart[column]);
 
     /// <summary>The nonzeros regrouped by feature: for feature p, the samples and values at positions RowStart[p]..RowStart[p+1].</summary>
-    public (int[] RowStart, int[] Column, float[] Value) Rows()
+    public unsafe (int[] RowStart, int[] Column, float[] Value) Rows()
     {
         if (_rowsBuilt) return (_rowStart!, _rowColumn!, _rowValue!);
         _rowStart ??= new int[_features + 1];
         _rowCursor ??= new int[_features];
         _rowColumn ??= new int[_index.Length];
         _rowValue ??= new float[_index.Length];
-        Array.Clear(_rowStart);
         int total = _columnStart[Columns];
-        for (int e = 0; e < total; e++) _rowStart[_index[e] + 1]++;
-        for (int p = 0; p < _features; p++) _rowStart[p + 1] += _rowStart[p];
-        _rowStart.AsSpan(0, _features).CopyTo(_rowCursor);
-        for (int j = 0; j < Columns; j++)
+        // a counting sort by feature: count, prefix sums, scatter (samples stay in order within a feature)
+        fixed (int* rowStart = _rowStart, cursor = _rowCursor, rowColumn = _rowColumn, index = _index, columnStart = _columnStart)
+        fixed (float* rowValue = _rowValue, value = _value)
         {
-            for (int e = _columnStart[j]; e < _columnStart[j + 1]; e++)
+            new Span<int>(cursor, _features).Clear();
+            for (int e = 0; e < total; e++) cursor[index[e]]++;
+            int sum = 0;
+            for (int p = 0; p < _features; p++)
             {
-                int slot = _rowCursor[_index[e]]++;
-                _rowColumn[slot] = j;
-                _rowValue[slot] = _value[e];
+                rowStart[p] = sum;
+                sum += cursor[p];
+                cursor[p] = rowStart[p];
+            }
+            rowStart[_features] = sum;
+            for (int j = 0; j < Columns; j++)
+            {
+                for (int e = columnStart[j], end = columnStart[j + 1]; e < end; e++)
+                {
+                    int slot = cursor[index[e]]++;
+                    rowColumn[slot] = j;
+                    rowValue[slot] = value[e];
+                }
             }
         }
         _rowsBuilt = true;
