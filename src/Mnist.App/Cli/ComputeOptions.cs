@@ -38,13 +38,17 @@ public sealed class ComputeOptions
         command.Options.Add(Threads);
     }
 
-    /// <summary>Chooses the backend for <paramref name="network"/> at <paramref name="batch"/>, installs it and prints the choice.</summary>
-    public BlasSelection Apply(CommandContext context, INetwork network, int batch)
+    /// <summary>
+    /// Chooses the backend for <paramref name="network"/> at <paramref name="batch"/>, installs it and prints
+    /// the choice. <c>auto</c> times the products that will reach the backend: with
+    /// <paramref name="sparseInputs"/> (the default of every command) the first layer's run in the sparse kernels instead.
+    /// </summary>
+    public BlasSelection Apply(CommandContext context, INetwork network, int batch, bool sparseInputs = true)
     {
         string name = context.Get(Blas)!;
         var kind = BlasBackends.Parse(name)
             ?? throw new UsageException($"unknown BLAS backend '{name}' (from MNIST_BLAS; choose {string.Join(", ", BlasBackends.Names)})");
-        var shapes = GemmShape.TrainingStep(network.Layers.Select(l => (l.Inputs, l.Outputs)), batch);
+        var shapes = GemmShape.TrainingStep(network.Layers.Select(l => (l.Inputs, l.Outputs)), batch, sparseInputs);
         var selection = BlasBackends.Use(kind, context.Get(Threads), shapes);
         context.Out.WriteLine(selection.ToString());
         return selection;

@@ -39,7 +39,7 @@ public sealed class BenchCommand : ICommandDefinition
         var quiet = json ? context.WithOutput(TextWriter.Null) : context;
         var data = DatasetLocator.Load(context, context.Get(_data));
         var network = new DigitClassifier(context.Get(_seed));
-        var selection = _compute.Apply(quiet, network, 32);
+        var selection = _compute.Apply(quiet, network, 32, sparseInputs: !context.Get(_denseInputs));
         int threads = context.Get(_compute.Threads);
         var options = new TrainingOptions
         {
