@@ -80,7 +80,6 @@ public sealed class Trainer
             var slot = batches.Next();
             workspace.PrepareInputs(slot.Pattern);
             lossSum += _network.TrainStep(slot.Inputs, slot.Labels, _options.LearningRate, workspace);
-            batches.Release();
             lossCount++;
             long trained = Stopwatch.GetTimestamp();
             trainTicks += trained - start;
@@ -97,6 +96,8 @@ public sealed class Trainer
                 lossCount = 0;
                 OnEvaluation?.Invoke(row);
             }
+            // handed back for refilling only now: refilled during an evaluation, it would take a core from the evaluation's threads
+            batches.Release();
             OnStep?.Invoke(step + 1);
         }
         return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency, allocated, Math.Max(0, step - StartStep - WarmUpSteps));
