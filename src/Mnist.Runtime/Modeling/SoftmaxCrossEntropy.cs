@@ -12,11 +12,29 @@ public static class SoftmaxCrossEntropy
     /// <summary>Writes the softmax of every column of <paramref name="logits"/> into <paramref name="probabilities"/>.</summary>
     public static void Softmax(Matrix<float> logits, Matrix<float> probabilities)
     {
-        var z = Gemm.Values(logits).AsSpan();
-        var p = Gemm.Values(probabilities).AsSpan();
         int classes = logits.RowCount;
-        for (int j = 0; j < logits.ColumnCount; j++)
-            TensorPrimitives.SoftMax(z.Slice(j * classes, classes), p.Slice(j * classes, classes));
+        int count = logits.ColumnCount;
+        var z = Gemm.Values(logits).AsSpan(0, classes * count);
+        var p = Gemm.Values(probabilities).AsSpan(0, classes * count);
+        // each column's maximum subtracted (no overflow), then one vectorised exponential over the
+        // whole batch: a column holds only a few classes, too few to vectorise on its own
+        for (int j = 0; j < count; j++)
+        {
+            var column = z.Slice(j * classes, classes);
+            var output = p.Slice(j * classes, classes);
+            float max = column[0];
+            for (int c = 1; c < classes; c++) max = MathF.Max(max, column[c]);
+            for (int c = 0; c < classes; c++) output[c] = column[c] - max;
+        }
+        TensorPrimitives.Exp(p, p);
+        for (int j = 0; j < count; j++)
+        {
+            var output = p.Slice(j * classes, classes);
+            float sum = 0f;
+            for (int c = 0; c < classes; c++) sum += output[c];
+            float inverse = 1f / sum;
+            for (int c = 0; c < classes; c++) output[c] *= inverse;
+        }
     }
 
     /// <summary>Softmax into <paramref name="probabilities"/> and the mean cross-entropy against <paramref name="labels"/>, in one pass.</summary>

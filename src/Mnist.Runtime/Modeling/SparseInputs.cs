@@ -23,7 +23,6 @@ public sealed class SparseInputs
     private int[]? _rowStart, _rowColumn, _rowCursor;
     private float[]? _rowValue;
     private bool _rowsBuilt;
-    private int[]? _counts;
 
     /// <summary>Buffers for batches of up to <paramref name="batchSize"/> samples of <paramref name="features"/> inputs.</summary>
     public SparseInputs(int features, int batchSize)
@@ -60,7 +59,7 @@ public sealed class SparseInputs
     /// <summary>
     /// Records the nonzeros of <paramref name="inputs"/> (features × batch), or gives up once they
     /// exceed <see cref="MaxDensity"/>; with <paramref name="enabled"/> false, marks the batch dense at once.
-    /// Large batches (evaluation, inference) count per sample first and then fill on several threads.
+    /// Large batches (evaluation, inference) are analysed on several threads.
     /// </summary>
     public void Analyze(Matrix<float> inputs, bool enabled = true)
     {
@@ -90,27 +89,50 @@ public sealed class SparseInputs
     /// <summary>Samples from which the analysis runs on several threads.</summary>
     public const int ParallelColumns = 256;
 
+    /// <summary>
+    /// One pass over the inputs on several threads: each thread fills its own region of the buffers,
+    /// sized in proportion to its samples, and the regions are then moved together. A region that
+    /// overflows (more than <see cref="MaxDensity"/> of its inputs nonzero) makes the batch dense.
+    /// </summary>
     private void AnalyzeInParallel(float[] values, int columns, int threads)
     {
-        var counts = _counts ??= new int[_columnStart.Length - 1];
+        var regions = new List<(int First, int Last, int Filled)>(threads);
+        bool overflow = false;
         LinearAlgebra.ColumnSplit.Split(columns, threads, 1, (first, last) =>
         {
-            for (int j = first; j < last; j++) counts[j] = Count(values, j);
+            int at = RegionStart(first, columns), end = RegionStart(last, columns);
+            for (int j = first; j < last; j++)
+            {
+                _columnStart[j] = at;
+                if (at + _features > end && at + Count(values, j) > end)
+                {
+                    overflow = true;
+                    return;
+                }
+                at += Fill(values, j, at);
+            }
+            lock (regions) regions.Add((first, last, at));
         });
-        long total = 0;
-        for (int j = 0; j < columns; j++)
+        if (overflow) return;
+        regions.Sort();
+        int count = 0;
+        foreach (var (first, last, filled) in regions)
         {
-            _columnStart[j] = (int)total;
-            total += counts[j];
+            int start = RegionStart(first, columns), shift = start - count;
+            if (shift > 0)
+            {
+                Array.Copy(_index, start, _index, count, filled - start);
+                Array.Copy(_value, start, _value, count, filled - start);
+                for (int j = first; j < last; j++) _columnStart[j] -= shift;
+            }
+            count += filled - start;
         }
-        if (total > _index.Length) return;
-        _columnStart[columns] = (int)total;
-        LinearAlgebra.ColumnSplit.Split(columns, threads, 1, (first, last) =>
-        {
-            for (int j = first; j < last; j++) Fill(values, j, _columnStart[j]);
-        });
+        _columnStart[columns] = count;
         IsSparse = true;
     }
+
+    /// <summary>Where the region of the buffers for samples from <paramref name="column"/> on begins.</summary>
+    private int RegionStart(int column, int columns) => (int)((long)_index.Length * column / columns);
 
     /// <summary>Nonzeros in sample <paramref name="column"/>.</summary>
     private unsafe int Count(float[] values, int column)

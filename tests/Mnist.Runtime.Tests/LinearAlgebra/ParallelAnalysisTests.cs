@@ -38,6 +38,26 @@ public sealed class ParallelAnalysisTests : IDisposable
             Assert.Equal(serial.Values(j).ToArray(), parallel.Values(j).ToArray());
         }
         Assert.Equal(serialOutput.ToColumnMajorArray(), parallelOutput.ToColumnMajorArray());
+        var (serialStart, serialColumn, serialValue) = serial.Rows();
+        var (parallelStart, parallelColumn, parallelValue) = parallel.Rows();
+        Assert.Equal(serialStart, parallelStart);
+        int total = serialStart[^1];
+        Assert.Equal(serialColumn.AsSpan(0, total).ToArray(), parallelColumn.AsSpan(0, total).ToArray());
+        Assert.Equal(serialValue.AsSpan(0, total).ToArray(), parallelValue.AsSpan(0, total).ToArray());
+        var kept = parallel.Trimmed();
+        for (int j = 0; j < columns; j++) Assert.Equal(serial.Indices(j).ToArray(), kept.Indices(j).ToArray());
+    }
+
+    [Fact]
+    public void A_dense_part_of_a_large_batch_makes_it_dense()
+    {
+        BlasBackends.Install(new SimdGemmBackend(2));
+        int columns = SparseInputs.ParallelColumns * 2;
+        // the first half blank, the second all ones: 50% overall, but one thread's share is full
+        var inputs = Matrix<float>.Build.Dense(20, columns, (_, j) => j < columns / 2 ? 0f : 1f);
+        var pattern = new SparseInputs(20, columns);
+        pattern.Analyze(inputs);
+        Assert.False(pattern.IsSparse);
     }
 
     [Fact]
