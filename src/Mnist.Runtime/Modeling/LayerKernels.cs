@@ -65,7 +65,13 @@ public static class LayerKernels
     {
         var d = Gemm.Values(delta).AsSpan();
         var a = Gemm.Values(activated).AsSpan(0, d.Length);
-        for (int i = 0; i < d.Length; i++)
+        int i = 0;
+        for (; i + Vector256<float>.Count <= d.Length; i += Vector256<float>.Count)
+        {
+            var inactive = Vector256.LessThanOrEqual(Vector256.Create(a.Slice(i, 8)), Vector256<float>.Zero);
+            Vector256.AndNot(Vector256.Create(d.Slice(i, 8)), inactive).CopyTo(d.Slice(i, 8));
+        }
+        for (; i < d.Length; i++)
         {
             if (a[i] <= 0f) d[i] = 0f;
         }

@@ -13,55 +13,64 @@ public static class SoftmaxCrossEntropy
     public static void Softmax(Matrix<float> logits, Matrix<float> probabilities)
     {
         int classes = logits.RowCount;
-        int count = logits.ColumnCount;
-        var z = Gemm.Values(logits).AsSpan(0, classes * count);
-        var p = Gemm.Values(probabilities).AsSpan(0, classes * count);
-        // each column's maximum subtracted (no overflow), then one vectorised exponential over the
-        // whole batch: a column holds only a few classes, too few to vectorise on its own
-        for (int j = 0; j < count; j++)
-        {
-            var column = z.Slice(j * classes, classes);
-            var output = p.Slice(j * classes, classes);
-            float max = column[0];
-            for (int c = 1; c < classes; c++) max = MathF.Max(max, column[c]);
-            for (int c = 0; c < classes; c++) output[c] = column[c] - max;
-        }
-        TensorPrimitives.Exp(p, p);
-        for (int j = 0; j < count; j++)
-        {
-            var output = p.Slice(j * classes, classes);
-            float sum = 0f;
-            for (int c = 0; c < classes; c++) sum += output[c];
-            float inverse = 1f / sum;
-            for (int c = 0; c < classes; c++) output[c] *= inverse;
-        }
+        var p = Gemm.Values(probabilities).AsSpan(0, classes * logits.ColumnCount);
+        ExponentiateShifted(logits, p);
+        for (int j = 0; j < logits.ColumnCount; j++) Normalize(p.Slice(j * classes, classes));
     }
 
-    /// <summary>Softmax into <paramref name="probabilities"/> and the mean cross-entropy against <paramref name="labels"/>, in one pass.</summary>
+    /// <summary>Softmax into <paramref name="probabilities"/> (the same values as <see cref="Softmax"/>) and the mean cross-entropy against <paramref name="labels"/>.</summary>
     public static float Loss(Matrix<float> logits, ReadOnlySpan<int> labels, Matrix<float> probabilities)
     {
         int classes = logits.RowCount;
         int count = logits.ColumnCount;
         if (labels.Length != count) throw new ArgumentException($"{labels.Length} labels for a batch of {count}", nameof(labels));
+        foreach (int label in labels)
+            if ((uint)label >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"label outside 0-{classes - 1}");
         var z = Gemm.Values(logits).AsSpan();
-        var p = Gemm.Values(probabilities).AsSpan();
+        var p = Gemm.Values(probabilities).AsSpan(0, classes * count);
+        ExponentiateShifted(logits, p);
         double total = 0;
         for (int j = 0; j < count; j++)
         {
             var column = z.Slice(j * classes, classes);
             var output = p.Slice(j * classes, classes);
-            int label = labels[j];
-            if ((uint)label >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"label outside 0-{classes - 1}");
-            // log-sum-exp with the maximum subtracted: no overflow whatever the logits
+            // log-sum-exp with the maximum subtracted: −log softmax[label] = max + log Σ exp(z − max) − z[label]
             float max = column[0];
             for (int c = 1; c < classes; c++) max = MathF.Max(max, column[c]);
-            float sum = 0;
-            for (int c = 0; c < classes; c++) sum += output[c] = MathF.Exp(column[c] - max);
-            float inverse = 1f / sum;
-            for (int c = 0; c < classes; c++) output[c] *= inverse;
-            total += max + MathF.Log(sum) - column[label];
+            float sum = Normalize(output);
+            total += max + MathF.Log(sum) - column[labels[j]];
         }
         return (float)(total / count);
+    }
+
+    /// <summary>
+    /// exp(z − max of its column) for every logit, into <paramref name="output"/>: the shift keeps exp
+    /// from overflowing, and one vectorised exponential covers the whole batch (a column holds too few
+    /// classes to vectorise on its own).
+    /// </summary>
+    private static void ExponentiateShifted(Matrix<float> logits, Span<float> output)
+    {
+        int classes = logits.RowCount;
+        var z = Gemm.Values(logits).AsSpan();
+        for (int j = 0; j < logits.ColumnCount; j++)
+        {
+            var column = z.Slice(j * classes, classes);
+            var shifted = output.Slice(j * classes, classes);
+            float max = column[0];
+            for (int c = 1; c < classes; c++) max = MathF.Max(max, column[c]);
+            for (int c = 0; c < classes; c++) shifted[c] = column[c] - max;
+        }
+        TensorPrimitives.Exp(output, output);
+    }
+
+    /// <summary>Divides <paramref name="column"/> by its sum, which it returns.</summary>
+    private static float Normalize(Span<float> column)
+    {
+        float sum = 0f;
+        for (int c = 0; c < column.Length; c++) sum += column[c];
+        float inverse = 1f / sum;
+        for (int c = 0; c < column.Length; c++) column[c] *= inverse;
+        return sum;
     }
 
     /// <summary>d(mean loss)/d(logits) = (softmax − one-hot) / batch, written into <paramref name="delta"/>.</summary>
