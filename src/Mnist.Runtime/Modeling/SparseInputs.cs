@@ -86,6 +86,60 @@ public sealed class SparseInputs
         IsSparse = true;
     }
 
+    /// <summary>Starts recording a batch sample by sample with <see cref="Add"/> (inputs kept as bytes, not as a float matrix).</summary>
+    internal void Begin()
+    {
+        Columns = 0;
+        IsSparse = false;
+        _rowsBuilt = false;
+        _columnStart[0] = 0;
+    }
+
+    /// <summary>
+    /// Records the nonzeros of the next sample, given as bytes whose values are <paramref name="levels"/>[byte]
+    /// (a zero byte must stand for 0). False, and the batch is dense, once they exceed <see cref="MaxDensity"/>.
+    /// </summary>
+    internal unsafe bool Add(ReadOnlySpan<byte> pixels, ReadOnlySpan<float> levels)
+    {
+        if (pixels.Length != _features) throw new ArgumentException($"{pixels.Length} inputs for a pattern of {_features}", nameof(pixels));
+        if (levels.Length < 256) throw new ArgumentException("a level for every byte value is needed", nameof(levels));
+        int at = _columnStart[Columns];
+        if (at + _features > _index.Length)
+        {
+            int nonzero = _features - pixels.Count((byte)0);
+            if (at + nonzero > _index.Length) return false;
+        }
+        fixed (byte* start = pixels)
+        fixed (float* level = levels)
+        fixed (int* index = _index)
+        fixed (float* value = _value)
+        {
+            int count = at, p = 0;
+            for (; p + 32 <= _features; p += 32)
+            {
+                uint mask = ~Vector256.Equals(Vector256.Load(start + p), Vector256<byte>.Zero).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int bit = BitOperations.TrailingZeroCount(mask);
+                    index[count] = p + bit;
+                    value[count++] = level[start[p + bit]];
+                    mask &= mask - 1;
+                }
+            }
+            for (; p < _features; p++)
+            {
+                if (start[p] == 0) continue;
+                index[count] = p;
+                value[count++] = level[start[p]];
+            }
+            _columnStart[++Columns] = count;
+        }
+        return true;
+    }
+
+    /// <summary>Ends a batch recorded with <see cref="Add"/>, every sample of which fitted.</summary>
+    internal void End() => IsSparse = true;
+
     /// <summary>Samples from which the analysis runs on several threads.</summary>
     public const int ParallelColumns = 256;
 

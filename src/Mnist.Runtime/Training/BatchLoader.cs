@@ -35,6 +35,27 @@ public static class BatchLoader
         }
     }
 
+    /// <summary>
+    /// Records where the images at <paramref name="indices"/> are nonzero, with exactly the values
+    /// <see cref="Load"/> writes, straight from their bytes, and their labels. The batch's float matrix
+    /// is not needed then (the first layer reads a sparse batch from its pattern alone). False when
+    /// the batch is too dense for the sparse kernels: then <see cref="Load"/> it.
+    /// </summary>
+    public static bool TryLoadSparse(MnistSplit split, ReadOnlySpan<int> indices, SparseInputs pattern, Span<int> labels)
+    {
+        pattern.Begin();
+        for (int j = 0; j < indices.Length; j++)
+        {
+            if (!pattern.Add(split.Image(indices[j]), Levels)) return false;
+            labels[j] = split.Labels[indices[j]];
+        }
+        pattern.End();
+        return true;
+    }
+
+    /// <summary>byte / 255 for every byte value: the float a pixel becomes (the same division as <see cref="Scale"/>).</summary>
+    internal static readonly float[] Levels = Enumerable.Range(0, 256).Select(b => (float)b / 255f).ToArray();
+
     /// <summary>pixels / 255 into <paramref name="destination"/>.</summary>
     public static void Scale(ReadOnlySpan<byte> pixels, Span<float> destination)
     {

@@ -63,8 +63,12 @@ internal sealed class BatchPrefetcher : IDisposable
     private void Prepare(Slot slot)
     {
         _sampler.Next(slot.Indices);
-        BatchLoader.Load(_train, slot.Indices, slot.Inputs, slot.Labels);
-        slot.Pattern.Analyze(slot.Inputs, _skipZeroInputs);
+        // a sparse batch is read from its pattern alone: found from the bytes, it needs no float matrix
+        if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(_train, slot.Indices, slot.Pattern, slot.Labels))
+        {
+            BatchLoader.Load(_train, slot.Indices, slot.Inputs, slot.Labels);
+            slot.Pattern.Analyze(slot.Inputs, _skipZeroInputs);
+        }
         if (slot.Pattern.IsSparse) slot.Pattern.Rows();
     }
 

@@ -33,6 +33,21 @@ public class TrainerTests
         Assert.Equal(a.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)), b.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Prefetching_batches_on_another_thread_changes_nothing(bool sparse)
+    {
+        var inline = new SeedNetwork(3);
+        var prefetched = new SeedNetwork(3);
+        var a = new Trainer(inline, LearnableData.Dataset(sparse), Quick with { PrefetchBatches = false });
+        var b = new Trainer(prefetched, LearnableData.Dataset(sparse), Quick with { PrefetchBatches = true });
+        a.Run();
+        b.Run();
+        Assert.Equal(a.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)), b.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)));
+        Assert.Equal(inline.Linear.Weight.ToColumnMajorArray(), prefetched.Linear.Weight.ToColumnMajorArray());
+    }
+
     [Fact]
     public void Resume_continues_the_step_count_and_the_history()
     {

@@ -1,0 +1,55 @@
+using MathNet.Numerics.LinearAlgebra;
+using Mnist.Modeling;
+using Mnist.Training;
+
+namespace Mnist.Runtime.Tests.Training;
+
+public class BatchLoaderTests
+{
+    [Fact]
+    public void Every_byte_level_is_the_float_Scale_writes()
+    {
+        var bytes = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
+        var floats = new float[256];
+        BatchLoader.Scale(bytes, floats);
+        Assert.Equal(floats, BatchLoader.Levels);
+        Assert.Equal(0f, BatchLoader.Levels[0]);
+    }
+
+    [Fact]
+    public void Sparse_loading_from_bytes_records_what_analysing_the_loaded_floats_records()
+    {
+        var split = LearnableData.Split(40, 7, sparse: true);
+        int[] indices = [5, 0, 39, 12, 12, 31, 8, 20];
+        var inputs = Matrix<float>.Build.Dense(784, indices.Length);
+        var labels = new int[indices.Length];
+        BatchLoader.Load(split, indices, inputs, labels);
+        var fromFloats = new SparseInputs(784, indices.Length);
+        fromFloats.Analyze(inputs);
+
+        var fromBytes = new SparseInputs(784, indices.Length);
+        var sparseLabels = new int[indices.Length];
+        Assert.True(BatchLoader.TryLoadSparse(split, indices, fromBytes, sparseLabels));
+
+        Assert.True(fromFloats.IsSparse);
+        Assert.True(fromBytes.IsSparse);
+        Assert.Equal(labels, sparseLabels);
+        Assert.Equal(indices.Length, fromBytes.Columns);
+        for (int j = 0; j < indices.Length; j++)
+        {
+            Assert.NotEmpty(fromBytes.Indices(j).ToArray());
+            Assert.Equal(fromFloats.Indices(j).ToArray(), fromBytes.Indices(j).ToArray());
+            Assert.Equal(fromFloats.Values(j).ToArray(), fromBytes.Values(j).ToArray());
+        }
+        Assert.Equal(fromFloats.Rows().RowStart, fromBytes.Rows().RowStart);
+    }
+
+    [Fact]
+    public void A_batch_too_dense_for_the_sparse_kernels_is_refused_so_it_is_loaded_as_floats()
+    {
+        var split = LearnableData.Split(10, 7, sparse: false); // noise on every pixel: ~97% nonzero
+        var pattern = new SparseInputs(784, 4);
+        Assert.False(BatchLoader.TryLoadSparse(split, [0, 1, 2, 3], pattern, new int[4]));
+        Assert.False(pattern.IsSparse);
+    }
+}
