@@ -11,12 +11,16 @@ internal static class ColumnSplit
     /// <summary>Products with at least this many multiply-adds use more than one thread.</summary>
     public const long ParallelThreshold = 8_000_000;
 
-    /// <summary>Calls <paramref name="range"/>(first, last) over [0, n) on up to <paramref name="threads"/> threads; ranges are multiples of <paramref name="granularity"/>.</summary>
+    /// <summary>
+    /// Calls <paramref name="range"/>(first, last) over [0, n) on up to <paramref name="threads"/> threads;
+    /// ranges are multiples of <paramref name="granularity"/>. Inside a range that is already running on
+    /// a thread of its own (evaluation chunks, say) it runs on the calling thread: the cores are busy.
+    /// </summary>
     public static void Split(int n, int threads, int granularity, Action<int, int> range)
     {
         int blocks = (n + granularity - 1) / granularity;
         int workers = Math.Min(threads, blocks);
-        if (workers <= 1)
+        if (workers <= 1 || t_inside)
         {
             range(0, n);
             return;
@@ -25,7 +29,14 @@ internal static class ColumnSplit
         {
             int first = (int)((long)blocks * w / workers) * granularity;
             int last = Math.Min(n, (int)((long)blocks * (w + 1) / workers) * granularity);
-            if (first < last) range(first, last);
+            if (first >= last) return;
+            t_inside = true;
+            try { range(first, last); }
+            finally { t_inside = false; }
         });
     }
+
+    // true on a thread while it runs one of Split's ranges
+    [ThreadStatic]
+    private static bool t_inside;
 }

@@ -93,8 +93,10 @@ public sealed class Evaluator
             for (int index = w; index < _fullChunks; index += _workers.Length) Process(_workers[w], index, work);
         }
 
-        if (_workers.Length == 1) Worker(0);
-        else Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, Worker);
+        LinearAlgebra.ColumnSplit.Split(_workers.Length, _workers.Length, 1, (first, last) =>
+        {
+            for (int w = first; w < last; w++) Worker(w);
+        });
         if (_tail is not null) Process(_tail, _fullChunks, work);
     }
 
