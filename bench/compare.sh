@@ -3,13 +3,16 @@
 # TorchSharp port from ANCHORS_DIR (default ../shared/anchors, run from there, never copied into
 # this repository) and `mnist bench`, alternating, ROUNDS times each (default 3), then prints one
 # table of medians and our ratios to the faster anchor. Installs what the anchors need (idempotent).
-#   bash bench/compare.sh [ANCHORS_DIR]        env: ROUNDS=3 WORK=/tmp/mnist-anchors BLAS=auto
+# Every timed run starts after COOLDOWN seconds of idle machine: measured here, a run started right
+# after another heavy run was ~12% slower, which penalised whichever peer came next.
+#   bash bench/compare.sh [ANCHORS_DIR]        env: ROUNDS=3 WORK=/tmp/mnist-anchors BLAS=auto COOLDOWN=15
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 anchors=$(cd "${1:-$repo/../shared/anchors}" && pwd)
 rounds=${ROUNDS:-3}
 work=${WORK:-/tmp/mnist-anchors}
 blas=${BLAS:-auto}
+cooldown=${COOLDOWN:-15}
 mkdir -p "$work"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
@@ -45,11 +48,14 @@ results="$work/results.jsonl"
 openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
 for round in $(seq 1 "$rounds"); do
   echo "== round $round/$rounds" >&2
+  sleep "$cooldown"
   line=$(cd "$work" && LD_LIBRARY_PATH=$openblas OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$anchors/seed-pytorch/seed.py" --data nums.npz --threads 1 --png "" --seed 0 --quiet | grep '^RESULT ')
   echo "{\"peer\": \"pytorch\", \"round\": $round, \"record\": ${line#RESULT }}" >> "$results"
+  sleep "$cooldown"
   line=$(cd "$work" && LD_LIBRARY_PATH=$openblas OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$anchors/seed-pytorch/infer_bench.py" --data nums.npz --threads 1 | grep '^RESULT ')
   echo "{\"peer\": \"pytorch-infer\", \"round\": $round, \"record\": ${line#RESULT }}" >> "$results"
   for threads in 1 2; do
+    sleep "$cooldown"
     out=$(dotnet "$work/ts/bin/Release/net10.0/MnistTorchSharp.dll" --data "$work/package/data" --seed 0 --threads $threads)
     printf '%s\n' "$out" | /usr/bin/python3 -c '
 import json, re, sys
@@ -61,11 +67,12 @@ r["infer_batch_ms"] = float(batch.group(1)) if batch else None
 r["infer_single_us"] = float(single.group(1)) if single else None
 print(json.dumps({"peer": "torchsharp-%s" % sys.argv[1], "round": int(sys.argv[2]), "record": r}))' "$threads" "$round" >> "$results"
   done
+  sleep "$cooldown"
   line=$(dotnet "$mnist" bench --json --blas "$blas" | tail -n 1)
   echo "{\"peer\": \"mnist\", \"round\": $round, \"record\": $line}" >> "$results"
 done
 
-/usr/bin/python3 - "$results" "$(git -C "$repo" rev-parse --short HEAD)" <<'PY'
+/usr/bin/python3 - "$results" "$(git -C "$repo" rev-parse --short HEAD)" "$cooldown" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 def med(peer, key, scale=1.0):
@@ -84,7 +91,7 @@ for t in ("1", "2"):
 ours = dict(step=med("mnist", "us_per_step"), eval=med("mnist", "eval_s"), loop=med("mnist", "loop_s"), rss=med("mnist", "peak_rss_mb"),
     acc=med("mnist", "final_accuracy"), batch=med("mnist", "infer_batch_ms"), single=med("mnist", "infer_single_us"))
 blas = [r["record"]["blas"] for r in rows if r["peer"] == "mnist"]
-print(f"commit {sys.argv[2]}, {len([r for r in rows if r['peer'] == 'mnist'])} rounds, medians; mnist blas: {', '.join(sorted(set(blas)))}")
+print(f"commit {sys.argv[2]}, {len([r for r in rows if r['peer'] == 'mnist'])} rounds, medians, {sys.argv[3]} s idle before each run; mnist blas: {', '.join(sorted(set(blas)))}")
 print(f"{'peer':36} {'µs/step':>8} {'eval s':>7} {'loop s':>7} {'RSS MB':>7} {'acc':>7} {'infer 10k ms':>12} {'infer 1 µs':>10}")
 for name, v in list(peers.items()) + [("mnist bench (this repository)", ours)]:
     print(f"{name:36} {v['step']:8.1f} {v['eval']:7.2f} {v['loop']:7.2f} {v['rss']:7.1f} {v['acc']*100:6.2f}% {v['batch']:12.2f} {v['single']:10.1f}")
