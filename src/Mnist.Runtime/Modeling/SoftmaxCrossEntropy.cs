@@ -35,10 +35,8 @@ public static class SoftmaxCrossEntropy
             var column = z.Slice(j * classes, classes);
             var output = p.Slice(j * classes, classes);
             // log-sum-exp with the maximum subtracted: −log softmax[label] = max + log Σ exp(z − max) − z[label]
-            float max = column[0];
-            for (int c = 1; c < classes; c++) max = MathF.Max(max, column[c]);
             float sum = Normalize(output);
-            total += max + MathF.Log(sum) - column[labels[j]];
+            total += Max(column) + MathF.Log(sum) - column[labels[j]];
         }
         return (float)(total / count);
     }
@@ -56,11 +54,18 @@ public static class SoftmaxCrossEntropy
         {
             var column = z.Slice(j * classes, classes);
             var shifted = output.Slice(j * classes, classes);
-            float max = column[0];
-            for (int c = 1; c < classes; c++) max = MathF.Max(max, column[c]);
+            float max = Max(column);
             for (int c = 0; c < classes; c++) shifted[c] = column[c] - max;
         }
         TensorPrimitives.Exp(output, output);
+    }
+
+    /// <summary>The largest value of a column of logits (a few classes: a plain loop beats a vectorised call).</summary>
+    private static float Max(ReadOnlySpan<float> column)
+    {
+        float max = column[0];
+        for (int c = 1; c < column.Length; c++) max = MathF.Max(max, column[c]);
+        return max;
     }
 
     /// <summary>Divides <paramref name="column"/> by its sum, which it returns.</summary>
