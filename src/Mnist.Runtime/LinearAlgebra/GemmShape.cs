@@ -11,19 +11,20 @@ public readonly record struct GemmShape(bool TransposeA, bool TransposeB, int M,
     /// </summary>
     public static IReadOnlyList<GemmShape> TrainingStep(IEnumerable<(int Inputs, int Outputs)> layers, int batch, bool sparseInputs = false)
     {
+        var all = layers.ToList();
+        bool skipFirst = sparseInputs && all.Count > 1;
         var shapes = new List<GemmShape>();
-        bool first = true;
-        foreach (var (inputs, outputs) in layers)
+        for (int l = 0; l < all.Count; l++)
         {
-            if (!first || !sparseInputs)
+            var (inputs, outputs) = all[l];
+            if (l > 0 || !skipFirst)
             {
                 shapes.Add(new GemmShape(false, false, outputs, batch, inputs));   // forward
                 shapes.Add(new GemmShape(false, true, outputs, inputs, batch));    // weight gradient
             }
-            if (!first) shapes.Add(new GemmShape(true, false, inputs, batch, outputs)); // propagate
-            first = false;
+            if (l > 0) shapes.Add(new GemmShape(true, false, inputs, batch, outputs)); // propagate
         }
-        return shapes.Count > 0 ? shapes : TrainingStep(layers, batch);
+        return shapes;
     }
 
     /// <summary>Multiply-adds.</summary>
