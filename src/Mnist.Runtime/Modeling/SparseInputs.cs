@@ -103,6 +103,7 @@ public sealed class SparseInputs
     {
         if (pixels.Length != _features) throw new ArgumentException($"{pixels.Length} inputs for a pattern of {_features}", nameof(pixels));
         if (levels.Length < 256) throw new ArgumentException("a level for every byte value is needed", nameof(levels));
+        if (Columns == _columnStart.Length - 1) throw new InvalidOperationException($"this pattern holds batches of at most {Columns} samples");
         int at = _columnStart[Columns];
         if (at + _features > _index.Length)
         {

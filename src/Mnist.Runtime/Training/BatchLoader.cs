@@ -43,6 +43,7 @@ public static class BatchLoader
     /// </summary>
     public static bool TryLoadSparse(MnistSplit split, ReadOnlySpan<int> indices, SparseInputs pattern, Span<int> labels)
     {
+        if (labels.Length < indices.Length) throw new ArgumentException($"{labels.Length} labels for {indices.Length} images", nameof(labels));
         pattern.Begin();
         for (int j = 0; j < indices.Length; j++)
         {

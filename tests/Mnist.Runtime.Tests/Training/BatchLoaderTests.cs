@@ -52,4 +52,15 @@ public class BatchLoaderTests
         Assert.False(BatchLoader.TryLoadSparse(split, [0, 1, 2, 3], pattern, new int[4]));
         Assert.False(pattern.IsSparse);
     }
+
+    [Fact]
+    public void More_images_than_the_pattern_or_the_labels_hold_are_refused_with_the_sizes()
+    {
+        var split = LearnableData.Split(10, 7, sparse: true);
+
+        var full = Assert.Throws<InvalidOperationException>(() => BatchLoader.TryLoadSparse(split, [0, 1, 2], new SparseInputs(784, 2), new int[3]));
+        Assert.Equal("this pattern holds batches of at most 2 samples", full.Message);
+        var labels = Assert.Throws<ArgumentException>(() => BatchLoader.TryLoadSparse(split, [0, 1, 2], new SparseInputs(784, 3), new int[2]));
+        Assert.StartsWith("2 labels for 3 images", labels.Message);
+    }
 }
