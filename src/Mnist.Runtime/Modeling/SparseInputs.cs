@@ -23,6 +23,14 @@ public sealed class SparseInputs
     private int[]? _rowStart, _rowColumn, _rowCursor;
     private float[]? _rowValue;
     private bool _rowsBuilt;
+    // Recording byte images (Begin/Add/End). Features come in groups of 32 and samples in words of 32:
+    // _groupMasks[(group * _sampleWords + word) * 32 + lane] holds the nonzero bits of the group's
+    // features in sample word * 32 + lane, and _groupStart[sample * groups + group] where the group's
+    // nonzeros begin in the sample's list. End transposes each 32 × 32 block of bits to find every
+    // feature's samples in order, and their values in the samples' lists: rows with no sort.
+    private uint[]? _groupMasks, _transposed;
+    private int[]? _groupStart;
+    private int _sampleWords;
 
     /// <summary>Buffers for batches of up to <paramref name="batchSize"/> samples of <paramref name="features"/> inputs.</summary>
     public SparseInputs(int features, int batchSize)
@@ -93,7 +101,15 @@ public sealed class SparseInputs
         IsSparse = false;
         _rowsBuilt = false;
         _columnStart[0] = 0;
+        int batch = _columnStart.Length - 1;
+        _sampleWords = (batch + 31) / 32;
+        _groupMasks ??= new uint[Groups * _sampleWords * 32];
+        _groupStart ??= new int[batch * Groups];
+        _transposed ??= new uint[_sampleWords * 32];
+        Array.Clear(_groupMasks);
     }
+
+    private int Groups => (_features + 31) / 32;
 
     /// <summary>
     /// Records the nonzeros of the next sample, given as bytes whose values are <paramref name="levels"/>[byte]
@@ -110,36 +126,99 @@ public sealed class SparseInputs
             int nonzero = _features - pixels.Count((byte)0);
             if (at + nonzero > _index.Length) return false;
         }
+        int sample = Columns, groups = Groups;
         fixed (byte* start = pixels)
         fixed (float* level = levels)
-        fixed (int* index = _index)
+        fixed (int* index = _index, groupStart = &_groupStart![sample * groups])
         fixed (float* value = _value)
+        fixed (uint* groupMasks = &_groupMasks![(sample >> 5) * 32 + (sample & 31)])
         {
-            int count = at, p = 0;
-            for (; p + 32 <= _features; p += 32)
+            int count = at;
+            for (int g = 0, p = 0; p < _features; g++, p += 32)
             {
-                uint mask = ~Vector256.Equals(Vector256.Load(start + p), Vector256<byte>.Zero).ExtractMostSignificantBits();
+                uint mask = p + 32 <= _features
+                    ? ~Vector256.Equals(Vector256.Load(start + p), Vector256<byte>.Zero).ExtractMostSignificantBits()
+                    : TailMask(start + p, _features - p);
+                groupMasks[g * _sampleWords * 32] = mask;
+                groupStart[g] = count;
                 while (mask != 0)
                 {
-                    int bit = BitOperations.TrailingZeroCount(mask);
-                    index[count] = p + bit;
-                    value[count++] = level[start[p + bit]];
+                    int feature = p + BitOperations.TrailingZeroCount(mask);
+                    index[count] = feature;
+                    value[count++] = level[start[feature]];
                     mask &= mask - 1;
                 }
-            }
-            for (; p < _features; p++)
-            {
-                if (start[p] == 0) continue;
-                index[count] = p;
-                value[count++] = level[start[p]];
             }
             _columnStart[++Columns] = count;
         }
         return true;
     }
 
-    /// <summary>Ends a batch recorded with <see cref="Add"/>, every sample of which fitted.</summary>
-    internal void End() => IsSparse = true;
+    // The nonzero bits of the last n (< 32) bytes.
+    private static unsafe uint TailMask(byte* start, int n)
+    {
+        uint mask = 0;
+        for (int i = 0; i < n; i++) if (start[i] != 0) mask |= 1u << i;
+        return mask;
+    }
+
+    /// <summary>
+    /// Ends a batch recorded with <see cref="Add"/>, every sample of which fitted, and lays its
+    /// nonzeros out in feature order too (<see cref="Rows"/>), from the bit masks Add kept.
+    /// </summary>
+    internal unsafe void End()
+    {
+        IsSparse = true;
+        AllocateRows();
+        int groups = Groups, count = 0;
+        fixed (uint* groupMasks = _groupMasks, transposed = _transposed)
+        fixed (int* groupStart = _groupStart, rowStart = _rowStart, rowColumn = _rowColumn)
+        fixed (float* value = _value, rowValue = _rowValue)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                uint* masks = groupMasks + g * _sampleWords * 32;
+                // transposed[word * 32 + i]: bit lane set when sample word * 32 + lane has feature 32g + i nonzero
+                new Span<uint>(masks, _sampleWords * 32).CopyTo(new Span<uint>(transposed, _sampleWords * 32));
+                for (int w = 0; w < _sampleWords; w++) Transpose32(transposed + w * 32);
+                for (int i = 0; i < 32 && g * 32 + i < _features; i++)
+                {
+                    rowStart[g * 32 + i] = count;
+                    uint below = (1u << i) - 1;
+                    for (int w = 0; w < _sampleWords; w++)
+                    {
+                        uint samples = transposed[w * 32 + i];
+                        while (samples != 0)
+                        {
+                            int lane = BitOperations.TrailingZeroCount(samples), sample = w * 32 + lane;
+                            // the feature's place in the sample's list: the group's start plus the group's nonzeros before it
+                            int at = groupStart[sample * groups + g] + BitOperations.PopCount(masks[w * 32 + lane] & below);
+                            rowColumn[count] = sample;
+                            rowValue[count++] = value[at];
+                            samples &= samples - 1;
+                        }
+                    }
+                }
+            }
+            rowStart[_features] = count;
+        }
+        _rowsBuilt = true;
+    }
+
+    /// <summary>Transposes a 32 × 32 bit matrix in place: bit c of word r goes to bit r of word c.</summary>
+    internal static unsafe void Transpose32(uint* a)
+    {
+        uint m = 0x0000FFFF;
+        for (int j = 16; j != 0; j >>= 1, m ^= m << j)
+        {
+            for (int k = 0; k < 32; k = (k + j + 1) & ~j)
+            {
+                uint t = ((a[k] >> j) ^ a[k + j]) & m;
+                a[k] ^= t << j;
+                a[k + j] ^= t;
+            }
+        }
+    }
 
     /// <summary>Samples from which the analysis runs on several threads.</summary>
     public const int ParallelColumns = 256;
@@ -245,10 +324,8 @@ public sealed class SparseInputs
     public unsafe (int[] RowStart, int[] Column, float[] Value) Rows()
     {
         if (_rowsBuilt) return (_rowStart!, _rowColumn!, _rowValue!);
-        _rowStart ??= new int[_features + 1];
+        AllocateRows();
         _rowCursor ??= new int[_features];
-        _rowColumn ??= new int[_index.Length];
-        _rowValue ??= new float[_index.Length];
         int total = _columnStart[Columns];
         // a counting sort by feature: count, prefix sums, scatter (samples stay in order within a feature)
         fixed (int* rowStart = _rowStart, cursor = _rowCursor, rowColumn = _rowColumn, index = _index, columnStart = _columnStart)
@@ -275,6 +352,13 @@ public sealed class SparseInputs
             }
         }
         _rowsBuilt = true;
-        return (_rowStart, _rowColumn, _rowValue);
+        return (_rowStart!, _rowColumn!, _rowValue!);
+    }
+
+    private void AllocateRows()
+    {
+        _rowStart ??= new int[_features + 1];
+        _rowColumn ??= new int[_index.Length];
+        _rowValue ??= new float[_index.Length];
     }
 }

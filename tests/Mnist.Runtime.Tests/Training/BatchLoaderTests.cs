@@ -16,18 +16,21 @@ public class BatchLoaderTests
         Assert.Equal(0f, BatchLoader.Levels[0]);
     }
 
-    [Fact]
-    public void Sparse_loading_from_bytes_records_what_analysing_the_loaded_floats_records()
+    [Theory]
+    [InlineData(8, 8)]
+    [InlineData(45, 64)] // two words of samples, the second partial, in a pattern made for more
+    public void Sparse_loading_from_bytes_records_what_analysing_the_loaded_floats_records(int batch, int capacity)
     {
-        var split = LearnableData.Split(40, 7, sparse: true);
-        int[] indices = [5, 0, 39, 12, 12, 31, 8, 20];
+        var split = LearnableData.Split(50, 7, sparse: true);
+        int[] indices = Enumerable.Range(0, batch).Select(j => j * 37 % 50).ToArray();
+        indices[1] = indices[2]; // the same image twice
         var inputs = Matrix<float>.Build.Dense(784, indices.Length);
         var labels = new int[indices.Length];
         BatchLoader.Load(split, indices, inputs, labels);
         var fromFloats = new SparseInputs(784, indices.Length);
         fromFloats.Analyze(inputs);
 
-        var fromBytes = new SparseInputs(784, indices.Length);
+        var fromBytes = new SparseInputs(784, capacity);
         var sparseLabels = new int[indices.Length];
         Assert.True(BatchLoader.TryLoadSparse(split, indices, fromBytes, sparseLabels));
 
@@ -41,7 +44,25 @@ public class BatchLoaderTests
             Assert.Equal(fromFloats.Indices(j).ToArray(), fromBytes.Indices(j).ToArray());
             Assert.Equal(fromFloats.Values(j).ToArray(), fromBytes.Values(j).ToArray());
         }
-        Assert.Equal(fromFloats.Rows().RowStart, fromBytes.Rows().RowStart);
+        // the rows in feature order: sorted from the float analysis, straight from the bits from the bytes
+        var sorted = fromFloats.Rows();
+        var direct = fromBytes.Rows();
+        int total = sorted.RowStart[^1];
+        Assert.Equal(sorted.RowStart, direct.RowStart);
+        Assert.Equal(sorted.Column.AsSpan(0, total).ToArray(), direct.Column.AsSpan(0, total).ToArray());
+        Assert.Equal(sorted.Value.AsSpan(0, total).ToArray(), direct.Value.AsSpan(0, total).ToArray());
+    }
+
+    [Fact]
+    public unsafe void Transposing_32_by_32_bits_moves_bit_c_of_word_r_to_bit_r_of_word_c()
+    {
+        var random = new Random(5);
+        var words = Enumerable.Range(0, 32).Select(_ => (uint)random.NextInt64(0, 1L << 32)).ToArray();
+        var transposed = words.ToArray();
+        fixed (uint* a = transposed) SparseInputs.Transpose32(a);
+        for (int r = 0; r < 32; r++)
+            for (int c = 0; c < 32; c++)
+                Assert.Equal((words[r] >> c) & 1, (transposed[c] >> r) & 1);
     }
 
     [Fact]
