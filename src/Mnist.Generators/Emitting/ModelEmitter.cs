@@ -232,6 +232,8 @@ namespace Mnist.Generators.Emitting
             w.Line();
             w.Line($"void {Network}.CopyParametersFrom({Network} other) => CopyParametersFrom(other as {spec.ClassName} ?? throw new global::System.ArgumentException($\"expected a {spec.ClassName}, got {{other.GetType().Name}}\", nameof(other)));");
             w.Line();
+            w.Line($"{Network} {Network}.Clone() => Clone();");
+            w.Line();
             w.Line($"private static Workspace Own({Workspace} workspace) => workspace as Workspace ?? throw new global::System.ArgumentException($\"expected a {spec.ClassName}.Workspace, got {{workspace.GetType().Name}}\", nameof(workspace));");
         }
 

@@ -36,7 +36,24 @@ internal static class ColumnSplit
         });
     }
 
-    // true on a thread while it runs one of Split's ranges
+    /// <summary>
+    /// Until the scope is disposed, every split on the calling thread runs on it: for a thread that
+    /// is already one of several busy ones (an evaluation beside training, say).
+    /// </summary>
+    public static InlineScope Inline()
+    {
+        var scope = new InlineScope(t_inside);
+        t_inside = true;
+        return scope;
+    }
+
+    /// <summary>Restores the calling thread's splitting when disposed.</summary>
+    public readonly struct InlineScope(bool wasInside) : IDisposable
+    {
+        public void Dispose() => t_inside = wasInside;
+    }
+
+    // true on a thread while it runs one of Split's ranges, or inside an Inline scope
     [ThreadStatic]
     private static bool t_inside;
 }

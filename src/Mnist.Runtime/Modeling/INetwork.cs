@@ -41,4 +41,7 @@ public interface INetwork
 
     /// <summary>Copies every parameter of <paramref name="other"/> (same architecture) into this network.</summary>
     void CopyParametersFrom(INetwork other);
+
+    /// <summary>A new network of the same type with a copy of this one's parameters (a snapshot).</summary>
+    INetwork Clone();
 }

@@ -5,11 +5,13 @@ using Mnist.Modeling;
 namespace Mnist.Training;
 
 /// <summary>
-/// Prepares training batches ahead of the training thread: sampling, loading pixels as floats and
-/// finding the nonzero inputs (by sample and by feature) happen on a second thread for batch t+1
-/// while the network trains on batch t. Two slots alternate; the batch order is exactly the
-/// sampler's, so a seeded run is the same with or without prefetching. Without a second thread
-/// (<c>background: false</c>) the same work runs inline. Nothing allocates per batch.
+/// Prepares training batches ahead of the training thread: sampling, finding the nonzero inputs
+/// (by sample and by feature) or else loading the pixels as floats. Batches pass through a ring of
+/// slots in the sampler's order, and each is prepared by whichever thread gets to it first: the
+/// training thread when it needs it (<see cref="Next"/>), a thread of the prefetcher's own, or any
+/// thread with a moment to spare (<see cref="PrepareAhead"/>: the evaluation threads between two
+/// chunks). The sampler is always called in batch order, so a seeded run is the same however the
+/// work is shared. Nothing allocates per batch.
 /// </summary>
 internal sealed class BatchPrefetcher : IDisposable
 {
@@ -17,68 +19,128 @@ internal sealed class BatchPrefetcher : IDisposable
     private readonly MnistSplit _train;
     private readonly IBatchSampler _sampler;
     private readonly bool _skipZeroInputs;
+    private readonly int[] _ahead;
     private readonly Thread? _thread;
-    private volatile bool _stopping;
-    private int _next;
+    private readonly object _gate = new();
+    private long _claimed; // batches whose preparation has begun
+    private long _used; // the batch the training thread holds, or asks for next
+    private bool _sampledAhead, _stopping;
 
-    public BatchPrefetcher(MnistSplit train, IBatchSampler sampler, int inputs, int batch, bool skipZeroInputs, bool background)
+    /// <param name="train">The images to sample from.</param>
+    /// <param name="sampler">Chooses each batch's images.</param>
+    /// <param name="inputs">Features per image.</param>
+    /// <param name="batch">Images per batch.</param>
+    /// <param name="skipZeroInputs">Record where the nonzero inputs are (else every batch is dense floats).</param>
+    /// <param name="slots">Batches that can be ready at once (at least 2: the one in use and the next).</param>
+    /// <param name="ownThread">Start a thread that keeps every slot full.</param>
+    public BatchPrefetcher(MnistSplit train, IBatchSampler sampler, int inputs, int batch, bool skipZeroInputs, int slots = 2, bool ownThread = false)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 2);
         _train = train;
         _sampler = sampler;
         _skipZeroInputs = skipZeroInputs;
-        _slots = [new Slot(inputs, batch), new Slot(inputs, batch)];
-        if (!background) return;
+        _slots = Enumerable.Range(0, slots).Select(_ => new Slot(inputs, batch)).ToArray();
+        _ahead = new int[batch];
+        if (!ownThread) return;
         _thread = new Thread(Produce) { IsBackground = true, Name = "mnist batch prefetch" };
         _thread.Start();
     }
 
-    /// <summary>The next batch (waits until it is ready); valid until the following call.</summary>
+    /// <summary>The next batch: ready, or prepared now, or waited for while another thread prepares it. Valid until <see cref="Release"/>.</summary>
     public Slot Next()
     {
-        var slot = _slots[_next];
-        if (_thread is null) Prepare(slot);
-        else slot.Ready.Wait();
+        var slot = _slots[_used % _slots.Length];
+        bool mine = false;
+        lock (_gate)
+        {
+            while (!slot.Ready && !mine)
+            {
+                if (_claimed == _used) mine = Claim() == slot;
+                else Monitor.Wait(_gate);
+            }
+        }
+        if (mine) Prepared(slot);
         return slot;
     }
 
     /// <summary>Hands the batch returned by <see cref="Next"/> back for refilling.</summary>
     public void Release()
     {
-        if (_thread is not null) _slots[_next].Free.Release();
-        _next ^= 1;
+        lock (_gate)
+        {
+            _slots[_used % _slots.Length].Ready = false;
+            _used++;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Prepares batches on the calling thread until every slot is full (or another thread is filling it).</summary>
+    public void PrepareAhead()
+    {
+        while (true)
+        {
+            Slot slot;
+            lock (_gate)
+            {
+                if (_stopping || _claimed >= _used + _slots.Length) return;
+                slot = Claim();
+            }
+            Prepared(slot);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        _thread?.Join();
     }
 
     private void Produce()
     {
-        for (int k = 0; ; k ^= 1)
+        while (true)
         {
-            var slot = _slots[k];
-            slot.Free.Wait();
-            if (_stopping) return;
-            Prepare(slot);
-            slot.Ready.Release();
+            lock (_gate)
+            {
+                while (!_stopping && _claimed >= _used + _slots.Length) Monitor.Wait(_gate);
+                if (_stopping) return;
+            }
+            PrepareAhead();
         }
     }
 
-    private void Prepare(Slot slot)
+    // Under the lock: the next batch's slot, with its images chosen. The sampler runs one batch
+    // ahead, so that the following batch's images are on their way into the cache meanwhile.
+    private Slot Claim()
     {
-        _sampler.Next(slot.Indices);
+        var slot = _slots[_claimed % _slots.Length];
+        if (!_sampledAhead) _sampler.Next(_ahead);
+        _ahead.CopyTo(slot.Indices);
+        _sampler.Next(_ahead);
+        _sampledAhead = true;
+        BatchLoader.Prefetch(_train, _ahead);
+        _claimed++;
+        return slot;
+    }
+
+    // Loads a claimed slot's batch (outside the lock) and marks it ready.
+    private void Prepared(Slot slot)
+    {
         // a sparse batch is read from its pattern alone: found from the bytes, it needs no float matrix
         if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(_train, slot.Indices, slot.Pattern, slot.Labels))
         {
             BatchLoader.Load(_train, slot.Indices, slot.Inputs, slot.Labels);
             slot.Pattern.Analyze(slot.Inputs, _skipZeroInputs);
         }
-        if (slot.Pattern.IsSparse) slot.Pattern.Rows();
-    }
-
-    public void Dispose()
-    {
-        if (_thread is null) return;
-        _stopping = true;
-        foreach (var slot in _slots) slot.Free.Release();
-        _thread.Join();
-        foreach (var slot in _slots) { slot.Free.Dispose(); slot.Ready.Dispose(); }
+        if (slot.Pattern.IsSparse) slot.Pattern.Rows(); // built already when loaded from bytes
+        lock (_gate)
+        {
+            slot.Ready = true;
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>One batch: inputs (features × batch), labels, and where the nonzero inputs are.</summary>
@@ -88,7 +150,8 @@ internal sealed class BatchPrefetcher : IDisposable
         public int[] Labels { get; } = new int[batch];
         public int[] Indices { get; } = new int[batch];
         public SparseInputs Pattern { get; } = new(inputs, batch);
-        public SemaphoreSlim Free { get; } = new(1);
-        public SemaphoreSlim Ready { get; } = new(0);
+
+        // under the prefetcher's lock: prepared, and not yet released
+        public bool Ready { get; set; }
     }
 }

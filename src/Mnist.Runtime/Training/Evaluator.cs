@@ -5,17 +5,15 @@ using Mnist.Modeling;
 namespace Mnist.Training;
 
 /// <summary>
-/// Runs a network over a whole split in chunks. Each worker thread owns one chunk's buffers
-/// (inputs, labels, workspace), reused for every evaluation, and the chunks are spread over the
-/// workers; a shorter final chunk has buffers of its own. Keeps each sample's prediction (and,
-/// after <see cref="Run"/>, its confidence) from the last run.
+/// Runs a network over a whole split in chunks. Each worker owns one chunk's buffers (inputs,
+/// labels, workspace), reused for every evaluation, and the chunks are spread over the workers.
+/// Keeps each sample's prediction (and, after <see cref="Run"/>, its confidence) from the last run.
 /// </summary>
 public sealed class Evaluator
 {
     private readonly INetwork _network;
     private readonly MnistSplit _split;
-    private readonly Chunk[] _workers;
-    private readonly Chunk? _tail;
+    private readonly Worker[] _workers;
     private readonly int _chunkSize;
     private readonly int _fullChunks;
     // The split never changes: each chunk's nonzero pattern is analysed at the first evaluation
@@ -29,34 +27,32 @@ public sealed class Evaluator
         _split = split;
         _chunkSize = Math.Max(1, Math.Min(chunk, split.Count));
         _fullChunks = split.Count / _chunkSize;
-        int remainder = split.Count % _chunkSize;
-        _workers = Enumerable.Range(0, Math.Clamp(threads, 1, Math.Max(1, _fullChunks))).Select(_ => new Chunk(network, _chunkSize)).ToArray();
-        _tail = remainder == 0 ? null : new Chunk(network, remainder);
+        Chunks = (split.Count + _chunkSize - 1) / _chunkSize;
+        _workers = Enumerable.Range(0, Math.Clamp(threads, 1, Math.Max(1, Chunks))).Select(_ => new Worker(network, _chunkSize)).ToArray();
         Predictions = new int[split.Count];
         Confidences = new float[split.Count];
-        _patterns = new Modeling.SparseInputs?[_fullChunks + 1];
+        _patterns = new Modeling.SparseInputs?[Chunks];
     }
 
-    /// <summary>Predicted class of every sample, from the last run.</summary>
+    /// <summary>Predicted class of every sample, from the last <see cref="Run"/> or <see cref="Accuracy()"/>.</summary>
     public int[] Predictions { get; }
 
     /// <summary>Softmax probability of the predicted class of every sample, from the last <see cref="Run"/>.</summary>
     public float[] Confidences { get; }
 
+    /// <summary>Chunks the split is evaluated in.</summary>
+    public int Chunks { get; }
+
+    /// <summary>Workers, each with buffers of its own: as many threads can evaluate chunks at the same time.</summary>
+    public int Workers => _workers.Length;
+
     /// <summary>When false, the first layer multiplies every input, zeros included (for measuring).</summary>
-    public bool SkipZeroInputs
-    {
-        get => _workers[0].Workspace.SkipZeroInputs;
-        set
-        {
-            foreach (var chunk in _workers.Append(_tail).OfType<Chunk>()) chunk.Workspace.SkipZeroInputs = value;
-        }
-    }
+    public bool SkipZeroInputs { get; set; } = true;
 
     /// <summary>Predicts every sample with its confidence; returns the mean loss.</summary>
     public double Run()
     {
-        var losses = new double[_fullChunks + 1];
+        var losses = new double[Chunks];
         ForEachChunk((chunk, first, index) =>
         {
             losses[index] = _network.Loss(chunk.Inputs, chunk.Labels, chunk.Workspace) * (double)chunk.Size;
@@ -73,9 +69,25 @@ public sealed class Evaluator
     public double Accuracy()
     {
         ForEachChunk((chunk, first, _) => SoftmaxCrossEntropy.ArgMax(_network.Forward(chunk.Inputs, chunk.Workspace), Predictions.AsSpan(first, chunk.Size)));
-        int correct = 0;
-        for (int i = 0; i < _split.Count; i++) if (Predictions[i] == _split.Labels[i]) correct++;
-        return (double)correct / Math.Max(1, _split.Count);
+        return (double)Correct(Predictions, 0) / Math.Max(1, _split.Count);
+    }
+
+    /// <summary>
+    /// How many samples of chunk <paramref name="index"/> <paramref name="network"/> (this evaluator's
+    /// network or another of its type, a snapshot say) predicts correctly, in the buffers of worker
+    /// <paramref name="worker"/>, which no other thread may use meanwhile. <see cref="Predictions"/> is left alone.
+    /// </summary>
+    public int CountCorrect(INetwork network, int index, int worker)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Chunks);
+        var buffers = _workers[worker];
+        var chunk = buffers.For(ChunkSize(index));
+        int first = Load(chunk, index);
+        var predictions = buffers.Predictions.AsSpan(0, chunk.Size);
+        SoftmaxCrossEntropy.ArgMax(network.Forward(chunk.Inputs, chunk.Workspace), predictions);
+        Remember(chunk, index);
+        return Correct(predictions, first);
     }
 
     /// <summary>Accuracy, loss, confusion matrix and per-class precision and recall.</summary>
@@ -85,35 +97,67 @@ public sealed class Evaluator
         return new EvaluationResult(_split.Labels, Predictions, loss, _network.OutputSize);
     }
 
-    /// <summary>Loads each chunk into its worker's buffers and calls <paramref name="work"/>(chunk, first sample, chunk index).</summary>
-    private void ForEachChunk(Action<Chunk, int, int> work)
-    {
-        void Worker(int w)
-        {
-            for (int index = w; index < _fullChunks; index += _workers.Length) Process(_workers[w], index, work);
-        }
+    private int ChunkSize(int index) => index == _fullChunks ? _split.Count - index * _chunkSize : _chunkSize;
 
-        LinearAlgebra.ColumnSplit.Split(_workers.Length, _workers.Length, 1, (first, last) =>
-        {
-            for (int w = first; w < last; w++) Worker(w);
-        });
-        if (_tail is not null) Process(_tail, _fullChunks, work);
+    private int Correct(ReadOnlySpan<int> predictions, int first)
+    {
+        var labels = _split.Labels.AsSpan(first, predictions.Length);
+        int correct = 0;
+        for (int i = 0; i < predictions.Length; i++) if (predictions[i] == labels[i]) correct++;
+        return correct;
     }
 
-    private void Process(Chunk chunk, int index, Action<Chunk, int, int> work)
+    /// <summary>Loads each chunk into a worker's buffers and calls <paramref name="work"/>(chunk, first sample, chunk index).</summary>
+    private void ForEachChunk(Action<Chunk, int, int> work)
+    {
+        LinearAlgebra.ColumnSplit.Split(_workers.Length, _workers.Length, 1, (first, last) =>
+        {
+            for (int w = first; w < last; w++)
+            {
+                for (int index = w; index < Chunks; index += _workers.Length)
+                {
+                    var chunk = _workers[w].For(ChunkSize(index));
+                    work(chunk, Load(chunk, index), index);
+                    Remember(chunk, index);
+                }
+            }
+        });
+    }
+
+    /// <summary>Makes chunk <paramref name="index"/> the inputs of <paramref name="chunk"/>'s buffers; returns its first sample.</summary>
+    private int Load(Chunk chunk, int index)
     {
         int first = index * _chunkSize;
-        if (_patterns[index] is { IsSparse: true } pattern && chunk.Workspace.SkipZeroInputs)
+        chunk.Workspace.SkipZeroInputs = SkipZeroInputs;
+        if (Volatile.Read(ref _patterns[index]) is { IsSparse: true } pattern && SkipZeroInputs)
         {
             for (int j = 0; j < chunk.Size; j++) chunk.Labels[j] = _split.Labels[first + j];
             chunk.Workspace.PrepareInputs(pattern);
-            work(chunk, first, index);
-            return;
         }
-        BatchLoader.LoadRange(_split, first, chunk.Inputs, chunk.Labels);
-        work(chunk, first, index);
+        else
+        {
+            BatchLoader.LoadRange(_split, first, chunk.Inputs, chunk.Labels);
+        }
+        return first;
+    }
+
+    // Keeps the pattern the first pass over a chunk found. Two threads analysing the same chunk
+    // at once (evaluations of two snapshots) find the same pattern, so either copy will do.
+    private void Remember(Chunk chunk, int index)
+    {
         if (_patterns[index] is null && chunk.Workspace.InputPattern.IsSparse)
-            _patterns[index] = chunk.Workspace.InputPattern.Trimmed();
+            Volatile.Write(ref _patterns[index], chunk.Workspace.InputPattern.Trimmed());
+    }
+
+    /// <summary>One worker's buffers: a full chunk's and, created when first needed, the shorter last chunk's.</summary>
+    private sealed class Worker(INetwork network, int chunkSize)
+    {
+        private readonly Chunk _full = new(network, chunkSize);
+        private Chunk? _last;
+
+        public int[] Predictions { get; } = new int[chunkSize];
+
+        public Chunk For(int size) => size == _full.Size ? _full : (_last ??= new Chunk(network, size));
     }
 
     private sealed class Chunk(INetwork network, int size)

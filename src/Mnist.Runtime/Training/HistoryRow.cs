@@ -4,5 +4,5 @@ namespace Mnist.Training;
 /// <param name="Step">0-based index of the step just done (49 for the 50th, as the original prints it).</param>
 /// <param name="TrainLoss">Mean training loss of the steps since the previous row.</param>
 /// <param name="TestAccuracy">Test-set accuracy after the step.</param>
-/// <param name="ElapsedSeconds">Training time so far.</param>
+/// <param name="ElapsedSeconds">Time since the run started (training and evaluations) when the row was finished.</param>
 public sealed record HistoryRow(int Step, double TrainLoss, double TestAccuracy, double ElapsedSeconds);

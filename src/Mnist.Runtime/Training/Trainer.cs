@@ -7,7 +7,9 @@ namespace Mnist.Training;
 /// SGD over any generated network: each step samples a batch (with replacement, or shuffled
 /// epochs), loads it as floats and calls the network's allocation-free <c>TrainStep</c>; every
 /// <see cref="TrainingOptions.EvalEvery"/> steps the whole test set is evaluated and a row is added
-/// to the <see cref="History"/>. Cancellation stops the run between two steps.
+/// to the <see cref="History"/> — with two or more evaluation threads on a copy of the weights
+/// while training goes on (<see cref="OverlappedEvaluation"/>), else with training paused.
+/// Cancellation stops the run between two steps; evaluations already asked for still finish.
 /// </summary>
 public sealed class Trainer
 {
@@ -28,6 +30,9 @@ public sealed class Trainer
         StartStep = startStep;
         Evaluator = new Evaluator(network, data.Test, options.EvalChunk, options.EvalThreads) { SkipZeroInputs = options.SkipZeroInputs };
     }
+
+    // Batches ready ahead when the evaluation threads prepare them between chunks.
+    private const int PrefetchedBesideEvaluation = 8;
 
     /// <summary>Steps at the start of a run whose allocations (buffers sized on first use) are not counted.</summary>
     public const int WarmUpSteps = 100;
@@ -60,8 +65,19 @@ public sealed class Trainer
             : new RandomBatchSampler(train.Count, samplerSeed);
         var workspace = _network.CreateWorkspace(batch);
         workspace.SkipZeroInputs = _options.SkipZeroInputs;
-        using var batches = new BatchPrefetcher(train, sampler, _network.InputSize, batch, _options.SkipZeroInputs, background: _options.PrefetchBatches);
         double elapsedBefore = History.Rows.Count > 0 ? History.Rows[^1].ElapsedSeconds : 0;
+        long runStart = Stopwatch.GetTimestamp();
+        bool overlap = _options.OverlapEvaluation && _options.EvalEvery > 0 && Evaluator.Workers > 1;
+        // Evaluating beside training, the evaluation threads prepare batches between chunks (a
+        // prefetch thread of its own would only compete with them for the cores); else the
+        // prefetcher has a thread of its own when there is a second core.
+        using var batches = new BatchPrefetcher(train, sampler, _network.InputSize, batch, _options.SkipZeroInputs,
+            slots: overlap ? PrefetchedBesideEvaluation : 2, ownThread: _options.PrefetchBatches && !overlap);
+        using var overlapped = overlap
+            ? new OverlappedEvaluation(_network, Evaluator, _data.Test.Count, () => elapsedBefore + Stopwatch.GetElapsedTime(runStart).TotalSeconds,
+                _options.PrefetchBatches ? batches.PrepareAhead : null)
+            : null;
+        var finished = new List<HistoryRow>();
 
         long trainTicks = 0, evalTicks = 0, allocated = 0;
         double lossSum = 0;
@@ -85,7 +101,13 @@ public sealed class Trainer
             trainTicks += trained - start;
             if (step >= StartStep + WarmUpSteps) allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
-            if (_options.EvalEvery > 0 && step % _options.EvalEvery == _options.EvalEvery - 1)
+            if (overlapped is not null && step % _options.EvalEvery == _options.EvalEvery - 1)
+            {
+                overlapped.Submit(_network, step, lossSum / lossCount);
+                lossSum = 0;
+                lossCount = 0;
+            }
+            else if (_options.EvalEvery > 0 && step % _options.EvalEvery == _options.EvalEvery - 1)
             {
                 double accuracy = Evaluator.Accuracy();
                 evalTicks += Stopwatch.GetTimestamp() - trained;
@@ -98,8 +120,27 @@ public sealed class Trainer
             }
             // handed back for refilling only now: refilled during an evaluation, it would take a core from the evaluation's threads
             batches.Release();
+            if (overlapped is not null) Publish(overlapped, finished);
             OnStep?.Invoke(step + 1);
         }
+        if (overlapped is not null)
+        {
+            overlapped.Finish();
+            Publish(overlapped, finished);
+            evalTicks = Stopwatch.GetTimestamp() - runStart - trainTicks;
+        }
         return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency, allocated, Math.Max(0, step - StartStep - WarmUpSteps));
+    }
+
+    // Rows of evaluations that ran beside training, added and announced on the training thread.
+    private void Publish(OverlappedEvaluation overlapped, List<HistoryRow> finished)
+    {
+        overlapped.TakeFinished(finished);
+        foreach (var row in finished)
+        {
+            History.Rows.Add(row);
+            OnEvaluation?.Invoke(row);
+        }
+        finished.Clear();
     }
 }

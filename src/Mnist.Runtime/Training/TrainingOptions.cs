@@ -33,7 +33,13 @@ public sealed record TrainingOptions
     /// <summary>Threads that evaluate chunks of the test set at the same time.</summary>
     public int EvalThreads { get; init; } = 1;
 
-    /// <summary>Prepare each next batch on a second thread while the current one trains (when there is a second core).</summary>
+    /// <summary>
+    /// With more than one evaluation thread, evaluate copies of the weights on a thread of their own
+    /// while training goes on, instead of pausing training for each evaluation (the rows are the same).
+    /// </summary>
+    public bool OverlapEvaluation { get; init; } = true;
+
+    /// <summary>Prepare each next batch on a second thread while the current one trains (when there is a second core not taken by <see cref="OverlapEvaluation"/>).</summary>
     public bool PrefetchBatches { get; init; } = Environment.ProcessorCount > 1;
 
     /// <summary>Let the first layer skip zero inputs (the default); false measures the dense products.</summary>

@@ -4,7 +4,7 @@ namespace Mnist.Training;
 /// <param name="StepsDone">Steps done in total, counting those before a resume.</param>
 /// <param name="Interrupted">True when cancellation stopped the run early.</param>
 /// <param name="TrainSeconds">Time spent in training steps (sampling, loading, forward, backward, update).</param>
-/// <param name="EvalSeconds">Time spent evaluating the test set.</param>
+/// <param name="EvalSeconds">What the test-set evaluations added to the run's wall time: the time spent in them or, when they ran beside training, the wall time not spent in training steps.</param>
 /// <param name="WarmStepAllocatedBytes">Bytes allocated on the training thread by the steps after the first <see cref="Trainer.WarmUpSteps"/> of this run (evaluations excluded).</param>
 /// <param name="WarmSteps">How many steps that was.</param>
 public sealed record TrainingResult(int StepsDone, bool Interrupted, double TrainSeconds, double EvalSeconds, long WarmStepAllocatedBytes = 0, int WarmSteps = 0);

@@ -155,6 +155,8 @@ partial class DeepNet : global::Mnist.INetwork
 
     void global::Mnist.INetwork.CopyParametersFrom(global::Mnist.INetwork other) => CopyParametersFrom(other as DeepNet ?? throw new global::System.ArgumentException($"expected a DeepNet, got {other.GetType().Name}", nameof(other)));
 
+    global::Mnist.INetwork global::Mnist.INetwork.Clone() => Clone();
+
     private static Workspace Own(global::Mnist.NetworkWorkspace workspace) => workspace as Workspace ?? throw new global::System.ArgumentException($"expected a DeepNet.Workspace, got {workspace.GetType().Name}", nameof(workspace));
 
     /// <summary>Every buffer DeepNet needs for one batch size; samples are columns.</summary>

@@ -137,6 +137,8 @@ partial class SeedNet : global::Mnist.INetwork
 
     void global::Mnist.INetwork.CopyParametersFrom(global::Mnist.INetwork other) => CopyParametersFrom(other as SeedNet ?? throw new global::System.ArgumentException($"expected a SeedNet, got {other.GetType().Name}", nameof(other)));
 
+    global::Mnist.INetwork global::Mnist.INetwork.Clone() => Clone();
+
     private static Workspace Own(global::Mnist.NetworkWorkspace workspace) => workspace as Workspace ?? throw new global::System.ArgumentException($"expected a SeedNet.Workspace, got {workspace.GetType().Name}", nameof(workspace));
 
     /// <summary>Every buffer SeedNet needs for one batch size; samples are columns.</summary>

@@ -117,6 +117,8 @@ partial class SoftmaxRegression : global::Mnist.INetwork
 
     void global::Mnist.INetwork.CopyParametersFrom(global::Mnist.INetwork other) => CopyParametersFrom(other as SoftmaxRegression ?? throw new global::System.ArgumentException($"expected a SoftmaxRegression, got {other.GetType().Name}", nameof(other)));
 
+    global::Mnist.INetwork global::Mnist.INetwork.Clone() => Clone();
+
     private static Workspace Own(global::Mnist.NetworkWorkspace workspace) => workspace as Workspace ?? throw new global::System.ArgumentException($"expected a SoftmaxRegression.Workspace, got {workspace.GetType().Name}", nameof(workspace));
 
     /// <summary>Every buffer SoftmaxRegression needs for one batch size; samples are columns.</summary>

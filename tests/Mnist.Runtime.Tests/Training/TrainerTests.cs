@@ -48,6 +48,73 @@ public class TrainerTests
         Assert.Equal(inline.Linear.Weight.ToColumnMajorArray(), prefetched.Linear.Weight.ToColumnMajorArray());
     }
 
+    [Theory]
+    [InlineData(false, 32)]
+    [InlineData(true, 32)]
+    [InlineData(true, 7)]
+    public void Evaluating_beside_training_gives_the_rows_of_pausing_for_it(bool sparse, int chunk)
+    {
+        // 100 test images: chunks of 32 leave a shorter last one; chunks of 7 make many per evaluation
+        var options = Quick with { EvalChunk = chunk, EvalThreads = 2, EvalEvery = 5 };
+        var paused = new SeedNetwork(3);
+        var beside = new SeedNetwork(3);
+        var a = new Trainer(paused, LearnableData.Dataset(sparse), options with { OverlapEvaluation = false });
+        var b = new Trainer(beside, LearnableData.Dataset(sparse), options);
+        var announced = new List<HistoryRow>();
+        b.OnEvaluation = announced.Add;
+
+        a.Run();
+        var result = b.Run();
+
+        Assert.Equal(Enumerable.Range(1, 12).Select(k => 5 * k - 1), b.History.Rows.Select(r => r.Step));
+        Assert.Equal(a.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)), b.History.Rows.Select(r => (r.Step, r.TrainLoss, r.TestAccuracy)));
+        Assert.Equal(b.History.Rows, announced);
+        Assert.Equal(paused.Linear.Weight.ToColumnMajorArray(), beside.Linear.Weight.ToColumnMajorArray());
+        Assert.True(result.EvalSeconds >= 0 && result.TrainSeconds > 0);
+        Assert.True(b.History.Rows.Zip(b.History.Rows.Skip(1)).All(p => p.First.ElapsedSeconds <= p.Second.ElapsedSeconds));
+    }
+
+    [Fact]
+    public void Evaluations_beside_training_asked_for_before_a_cancellation_still_finish()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var trainer = new Trainer(new SeedNetwork(3), LearnableData.Dataset(), Quick with { EvalThreads = 2, EvalEvery = 5 });
+        trainer.OnStep = done => { if (done == 23) cancellation.Cancel(); };
+
+        var result = trainer.Run(cancellation.Token);
+
+        Assert.True(result.Interrupted);
+        Assert.Equal(23, result.StepsDone);
+        Assert.Equal([4, 9, 14, 19], trainer.History.Rows.Select(r => r.Step));
+    }
+
+    [Fact]
+    public void A_failing_evaluation_beside_training_surfaces_on_the_training_thread()
+    {
+        var network = new FailingForward(new SeedNetwork(3));
+        var trainer = new Trainer(network, LearnableData.Dataset(), Quick with { EvalThreads = 2, EvalEvery = 5 });
+
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Run());
+
+        Assert.Equal("forward failed", e.Message);
+    }
+
+    [Fact]
+    public void Counting_a_snapshot_chunk_by_chunk_equals_its_accuracy()
+    {
+        var network = new SeedNetwork(8);
+        var snapshot = (SeedNetwork)((INetwork)network).Clone();
+        var test = LearnableData.Split(100, 9);
+        var evaluator = new Evaluator(new SeedNetwork(1), test, chunk: 32, threads: 2);
+        var reference = new Evaluator(network, test, chunk: 100);
+
+        int correct = Enumerable.Range(0, evaluator.Chunks).Sum(index => evaluator.CountCorrect(snapshot, index, index % 2));
+
+        Assert.Equal(4, evaluator.Chunks);
+        Assert.Equal(reference.Accuracy(), correct / 100.0);
+        Assert.Equal(network.Linear.Weight.ToColumnMajorArray(), snapshot.Linear.Weight.ToColumnMajorArray());
+    }
+
     [Fact]
     public void Resume_continues_the_step_count_and_the_history()
     {
@@ -122,4 +189,24 @@ public class TrainerTests
         Assert.Equal("step,train_loss,test_accuracy,elapsed_s\n49,1.25,0.8097,0.349\n99,0.79,0.8436,0.500\n", File.ReadAllText(dir.File("h.csv")));
         Assert.Equal(history.Rows, TrainingHistory.Load(dir.File("h.csv")).Rows);
     }
+}
+
+/// <summary>A network whose forward pass fails from its snapshots on (they are made by <see cref="Clone"/>).</summary>
+internal sealed class FailingForward(SeedNetwork inner, bool fails = false) : INetwork
+{
+    public int InputSize => ((INetwork)inner).InputSize;
+    public int OutputSize => ((INetwork)inner).OutputSize;
+    public IReadOnlyList<DenseLayer> Layers => inner.Layers;
+    public string Architecture => inner.Architecture;
+    public NetworkWorkspace CreateWorkspace(int batchSize) => inner.CreateWorkspace(batchSize);
+    public MathNet.Numerics.LinearAlgebra.Matrix<float> Forward(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, NetworkWorkspace workspace) =>
+        fails ? throw new InvalidOperationException("forward failed") : ((INetwork)inner).Forward(inputs, workspace);
+    public float Loss(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, ReadOnlySpan<int> labels, NetworkWorkspace workspace) => ((INetwork)inner).Loss(inputs, labels, workspace);
+    public void Backward(ReadOnlySpan<int> labels, NetworkWorkspace workspace) => ((INetwork)inner).Backward(labels, workspace);
+    public float TrainStep(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, ReadOnlySpan<int> labels, float learningRate, NetworkWorkspace workspace) =>
+        ((INetwork)inner).TrainStep(inputs, labels, learningRate, workspace);
+    public void Predict(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, Span<int> predictions, NetworkWorkspace workspace) => ((INetwork)inner).Predict(inputs, predictions, workspace);
+    public void CopyParametersFrom(INetwork other) => inner.CopyParametersFrom(((FailingForward)other).Inner);
+    public INetwork Clone() => new FailingForward(inner.Clone(), fails: true);
+    private SeedNetwork Inner => inner;
 }
