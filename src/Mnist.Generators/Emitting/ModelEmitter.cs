@@ -186,6 +186,7 @@ namespace Mnist.Generators.Emitting
             w.Line();
             w.Line("/// <summary>The most likely class of every sample; the softmax is left in <c>workspace.Probabilities</c>.</summary>");
             w.Open($"public void Predict({Matrix} inputs, global::System.Span<int> predictions, Workspace workspace)");
+            w.Line("if (global::Mnist.Modeling.ChunkedInference.TryPredict(this, inputs, predictions, workspace)) return;");
             w.Line($"{Matrix} logits = Forward(inputs, workspace);");
             w.Line($"{Softmax}.Softmax(logits, workspace.Probabilities);");
             w.Line($"{Softmax}.ArgMax(logits, predictions);");

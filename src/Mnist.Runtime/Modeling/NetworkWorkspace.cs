@@ -23,6 +23,9 @@ public abstract class NetworkWorkspace
     private readonly Modeling.SparseInputs _ownPattern;
     private Modeling.SparseInputs? _prepared;
 
+    /// <summary>The per-thread chunk buffers of <see cref="Modeling.ChunkedInference"/>, made at its first use on this workspace.</summary>
+    internal Modeling.ChunkedInference.Buffers? ChunkBuffers { get; set; }
+
     /// <summary>Samples per batch: the column count of every input this workspace serves.</summary>
     public int BatchSize { get; }
 

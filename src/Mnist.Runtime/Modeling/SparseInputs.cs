@@ -7,7 +7,7 @@ namespace Mnist.Modeling;
 /// <summary>
 /// Where the nonzero entries of an input batch are. MNIST pixels are about 80% exact zeros, so the
 /// first layer's products can skip them without changing the result: a zero input contributes
-/// nothing to a sum. <see cref="Analyze"/> records the nonzeros column by column (sample by sample);
+/// nothing to a sum. <see cref="Analyze(Matrix{float}, bool)"/> records the nonzeros column by column (sample by sample);
 /// <see cref="Rows"/> regroups them feature by feature for the weight update. Buffers are sized for
 /// the workspace once; nothing allocates afterwards.
 /// </summary>
@@ -69,10 +69,16 @@ public sealed class SparseInputs
     /// exceed <see cref="MaxDensity"/>; with <paramref name="enabled"/> false, marks the batch dense at once.
     /// Large batches (evaluation, inference) are analysed on several threads.
     /// </summary>
-    public void Analyze(Matrix<float> inputs, bool enabled = true)
+    public void Analyze(Matrix<float> inputs, bool enabled = true) => Analyze(inputs, 0, inputs.ColumnCount, enabled);
+
+    /// <summary>Like <see cref="Analyze(Matrix{float}, bool)"/>, for the <paramref name="columns"/> columns of <paramref name="inputs"/> from <paramref name="first"/> on.</summary>
+    public void Analyze(Matrix<float> inputs, int first, int columns, bool enabled = true)
     {
-        var values = Gemm.Values(inputs);
-        int columns = inputs.ColumnCount;
+        if (inputs.RowCount != _features) throw new ArgumentException($"{inputs.RowCount} inputs for a pattern of {_features}", nameof(inputs));
+        if (first < 0 || columns < 0 || first + columns > inputs.ColumnCount || columns > _columnStart.Length - 1)
+            throw new ArgumentOutOfRangeException(nameof(columns), $"columns {first}..{first + columns} of {inputs.ColumnCount}, for a pattern of at most {_columnStart.Length - 1}");
+        // the analysis reads the columns from here on as its columns 0, 1, ...
+        var values = new ArraySegment<float>(Gemm.Values(inputs), first * _features, columns * _features);
         Columns = columns;
         _rowsBuilt = false;
         IsSparse = false;
@@ -228,7 +234,7 @@ public sealed class SparseInputs
     /// sized in proportion to its samples, and the regions are then moved together. A region that
     /// overflows (more than <see cref="MaxDensity"/> of its inputs nonzero) makes the batch dense.
     /// </summary>
-    private void AnalyzeInParallel(float[] values, int columns, int threads)
+    private void AnalyzeInParallel(ArraySegment<float> values, int columns, int threads)
     {
         var regions = new List<(int First, int Last, int Filled)>(threads);
         bool overflow = false;
@@ -269,9 +275,9 @@ public sealed class SparseInputs
     private int RegionStart(int column, int columns) => (int)((long)_index.Length * column / columns);
 
     /// <summary>Nonzeros in sample <paramref name="column"/>.</summary>
-    private unsafe int Count(float[] values, int column)
+    private unsafe int Count(ArraySegment<float> values, int column)
     {
-        fixed (float* start = &values[(long)column * _features])
+        fixed (float* start = &values.Array![values.Offset + column * _features])
         {
             int count = 0, p = 0;
             for (; p + 8 <= _features; p += 8)
@@ -282,9 +288,9 @@ public sealed class SparseInputs
     }
 
     /// <summary>Writes the nonzeros of sample <paramref name="column"/> from position <paramref name="at"/>; returns how many.</summary>
-    private unsafe int Fill(float[] values, int column, int at)
+    private unsafe int Fill(ArraySegment<float> values, int column, int at)
     {
-        fixed (float* start = &values[(long)column * _features])
+        fixed (float* start = &values.Array![values.Offset + column * _features])
         fixed (int* index = _index)
         fixed (float* value = _value)
         {

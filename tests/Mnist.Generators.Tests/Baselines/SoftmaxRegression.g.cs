@@ -77,6 +77,7 @@ partial class SoftmaxRegression : global::Mnist.INetwork
     /// <summary>The most likely class of every sample; the softmax is left in <c>workspace.Probabilities</c>.</summary>
     public void Predict(global::MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, global::System.Span<int> predictions, Workspace workspace)
     {
+        if (global::Mnist.Modeling.ChunkedInference.TryPredict(this, inputs, predictions, workspace)) return;
         global::MathNet.Numerics.LinearAlgebra.Matrix<float> logits = Forward(inputs, workspace);
         global::Mnist.Modeling.SoftmaxCrossEntropy.Softmax(logits, workspace.Probabilities);
         global::Mnist.Modeling.SoftmaxCrossEntropy.ArgMax(logits, predictions);

@@ -40,4 +40,28 @@ public class SparseInputsTests
         pattern.Analyze(Matrix<float>.Build.Dense(16, 4, (p, _) => p < 12 ? 1f : 0f)); // 75% nonzero
         Assert.False(pattern.IsSparse);
     }
+
+    [Fact]
+    public void Analysing_a_range_of_columns_records_them_as_columns_0_1_and_so_on()
+    {
+        var random = new Random(3);
+        var inputs = Matrix<float>.Build.Dense(40, 9, (_, _) => random.NextDouble() < 0.3 ? (float)random.NextDouble() : 0f);
+        var pattern = new SparseInputs(40, 4);
+
+        pattern.Analyze(inputs, 5, 4);
+
+        Assert.Equal(4, pattern.Columns);
+        for (int j = 0; j < 4; j++)
+            Assert.Equal(Enumerable.Range(0, 40).Where(p => inputs[p, 5 + j] != 0f), pattern.Indices(j).ToArray());
+    }
+
+    [Theory]
+    [InlineData(6, 4, 40, "columns 6..10 of 9, for a pattern of at most 4")]
+    [InlineData(0, 5, 40, "columns 0..5 of 9, for a pattern of at most 4")]
+    [InlineData(0, 4, 30, "30 inputs for a pattern of 40")]
+    public void A_range_outside_the_inputs_or_the_pattern_is_refused_naming_the_sizes(int first, int columns, int features, string message)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new SparseInputs(40, 4).Analyze(Matrix<float>.Build.Dense(features, 9), first, columns));
+        Assert.StartsWith(message, e.Message);
+    }
 }

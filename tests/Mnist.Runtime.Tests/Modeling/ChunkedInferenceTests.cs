@@ -1,0 +1,57 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Providers.LinearAlgebra;
+using Mnist.LinearAlgebra;
+using Mnist.Modeling;
+using Mnist.Runtime.Tests.LinearAlgebra;
+using Mnist.Training;
+
+namespace Mnist.Runtime.Tests.Modeling;
+
+/// <summary>A large batch predicted chunk by chunk on two threads must give what one pass on one thread gives.</summary>
+[Collection(ProviderCollection.Name)]
+public sealed class ChunkedInferenceTests : IDisposable
+{
+    private readonly ILinearAlgebraProvider _previous = LinearAlgebraControl.Provider;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // noise on every pixel: each chunk is too dense for the sparse kernels
+    public void Chunk_by_chunk_on_two_threads_equals_one_pass_on_one(bool sparse)
+    {
+        // two full chunks and a short last one, with one image dense among sparse ones
+        int columns = 2 * ChunkedInference.Chunk + 77;
+        var split = LearnableData.Split(columns, 5, sparse);
+        var inputs = Matrix<float>.Build.Dense(784, columns);
+        BatchLoader.LoadRange(split, 0, inputs, new int[columns]);
+        if (sparse) for (int p = 0; p < 784; p++) inputs[p, 600] = 0.5f;
+        var network = new SeedNetwork(4);
+
+        BlasBackends.Install(new SimdGemmBackend(1));
+        var onePass = new int[columns];
+        var serial = network.CreateWorkspace(columns);
+        network.Predict(inputs, onePass, serial);
+        Assert.False(ChunkedInference.TryPredict(network, inputs, new int[columns], serial)); // one thread: not chunked
+
+        BlasBackends.Install(new SimdGemmBackend(2));
+        var chunked = new int[columns];
+        var parallel = network.CreateWorkspace(columns);
+        Assert.True(ChunkedInference.TryPredict(network, inputs, chunked, parallel));
+        var generated = new int[columns];
+        network.Predict(inputs, generated, parallel); // the generated Predict goes the same way
+
+        Assert.Equal(onePass, chunked);
+        Assert.Equal(onePass, generated);
+        Assert.Equal(serial.Probabilities.ToColumnMajorArray(), parallel.Probabilities.ToColumnMajorArray());
+    }
+
+    [Fact]
+    public void A_batch_smaller_than_two_chunks_takes_the_one_pass_path()
+    {
+        BlasBackends.Install(new SimdGemmBackend(2));
+        var network = new SeedNetwork(4);
+        int columns = 2 * ChunkedInference.Chunk - 1;
+        Assert.False(ChunkedInference.TryPredict(network, Matrix<float>.Build.Dense(784, columns), new int[columns], network.CreateWorkspace(columns)));
+    }
+
+    public void Dispose() => LinearAlgebraControl.Provider = _previous;
+}
