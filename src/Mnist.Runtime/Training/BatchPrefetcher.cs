@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using MathNet.Numerics.LinearAlgebra;
 using Mnist.Data;
 using Mnist.Modeling;
@@ -55,11 +56,19 @@ internal sealed class BatchPrefetcher : IDisposable
         {
             while (!slot.Ready && !mine)
             {
-                if (_claimed == _used) mine = Claim() == slot;
-                else Monitor.Wait(_gate);
+                if (_claimed == _used)
+                {
+                    Claim(); // nobody has begun this batch: prepare it here
+                    mine = true;
+                }
+                else
+                {
+                    Monitor.Wait(_gate); // another thread is preparing it
+                }
             }
         }
         if (mine) Prepared(slot);
+        slot.Failure?.Throw();
         return slot;
     }
 
@@ -68,7 +77,9 @@ internal sealed class BatchPrefetcher : IDisposable
     {
         lock (_gate)
         {
-            _slots[_used % _slots.Length].Ready = false;
+            var slot = _slots[_used % _slots.Length];
+            slot.Ready = false;
+            slot.Failure = null;
             _used++;
             Monitor.PulseAll(_gate);
         }
@@ -126,16 +137,24 @@ internal sealed class BatchPrefetcher : IDisposable
         return slot;
     }
 
-    // Loads a claimed slot's batch (outside the lock) and marks it ready.
+    // Loads a claimed slot's batch (outside the lock) and marks it ready. A failure is kept with the
+    // slot, so that the training thread meets it in Next whichever thread prepared the batch.
     private void Prepared(Slot slot)
     {
-        // a sparse batch is read from its pattern alone: found from the bytes, it needs no float matrix
-        if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(_train, slot.Indices, slot.Pattern, slot.Labels))
+        try
         {
-            BatchLoader.Load(_train, slot.Indices, slot.Inputs, slot.Labels);
-            slot.Pattern.Analyze(slot.Inputs, _skipZeroInputs);
+            // a sparse batch is read from its pattern alone: found from the bytes, it needs no float matrix
+            if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(_train, slot.Indices, slot.Pattern, slot.Labels))
+            {
+                BatchLoader.Load(_train, slot.Indices, slot.Inputs, slot.Labels);
+                slot.Pattern.Analyze(slot.Inputs, _skipZeroInputs);
+            }
+            if (slot.Pattern.IsSparse) slot.Pattern.Rows(); // built already when loaded from bytes
         }
-        if (slot.Pattern.IsSparse) slot.Pattern.Rows(); // built already when loaded from bytes
+        catch (Exception e)
+        {
+            slot.Failure = ExceptionDispatchInfo.Capture(e);
+        }
         lock (_gate)
         {
             slot.Ready = true;
@@ -151,7 +170,9 @@ internal sealed class BatchPrefetcher : IDisposable
         public int[] Indices { get; } = new int[batch];
         public SparseInputs Pattern { get; } = new(inputs, batch);
 
-        // under the prefetcher's lock: prepared, and not yet released
+        // under the prefetcher's lock: prepared (or failed to be), and not yet released
         public bool Ready { get; set; }
+
+        public ExceptionDispatchInfo? Failure { get; set; }
     }
 }

@@ -32,4 +32,39 @@ public class BatchPrefetcherTests
         stop.Cancel();
         await helping;
     }
+
+    [Theory]
+    [InlineData(2, false, false)]
+    [InlineData(2, true, false)]
+    [InlineData(8, false, true)]
+    public async Task A_batch_that_fails_to_load_fails_the_training_thread_whoever_prepared_it(int slots, bool ownThread, bool helper)
+    {
+        var split = LearnableData.Split(50, 4, sparse: true);
+        using var batches = new BatchPrefetcher(split, new BadFifthBatch(), 784, 4, skipZeroInputs: true, slots, ownThread);
+        using var stop = new CancellationTokenSource();
+        var helping = helper
+            ? Task.Run(() => { while (!stop.IsCancellationRequested) batches.PrepareAhead(); })
+            : Task.CompletedTask;
+
+        for (int b = 0; b < 4; b++)
+        {
+            batches.Next();
+            batches.Release();
+        }
+        Assert.ThrowsAny<ArgumentException>(() => batches.Next());
+        stop.Cancel();
+        await helping;
+    }
+
+    // Images 0..3 for four batches, then one past the end of a 50-image split.
+    private sealed class BadFifthBatch : IBatchSampler
+    {
+        private int _batches;
+
+        public void Next(Span<int> indices)
+        {
+            for (int j = 0; j < indices.Length; j++) indices[j] = _batches == 4 ? 50 : j;
+            _batches++;
+        }
+    }
 }
