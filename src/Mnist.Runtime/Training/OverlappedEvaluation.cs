@@ -44,9 +44,9 @@ internal sealed class OverlappedEvaluation : IDisposable
     /// <param name="betweenChunks">Called by the background threads after each chunk (the trainer prepares batches there).</param>
     public OverlappedEvaluation(INetwork network, Evaluator evaluator, int testCount, Func<double> elapsedSeconds, Action? betweenChunks = null)
     {
-        _betweenChunks = betweenChunks;
         if (evaluator.Workers < 2) throw new ArgumentException("overlapped evaluation needs an evaluator with at least two workers", nameof(evaluator));
         _evaluator = evaluator;
+        _betweenChunks = betweenChunks;
         _testCount = testCount;
         _elapsedSeconds = elapsedSeconds;
         for (int i = 0; i < Snapshots; i++) _free.Push(network.Clone());
@@ -59,24 +59,9 @@ internal sealed class OverlappedEvaluation : IDisposable
     /// <summary>Queues an evaluation of <paramref name="network"/>'s current parameters as the row of <paramref name="step"/>.</summary>
     public void Submit(INetwork network, int step, double trainLoss)
     {
-        INetwork snapshot;
-        while (true)
-        {
-            Job? job;
-            int chunk;
-            lock (_gate)
-            {
-                _failure?.Throw();
-                if (_free.TryPop(out snapshot!)) break;
-                if (!TryClaim(out job, out chunk))
-                {
-                    Monitor.Wait(_gate);
-                    continue;
-                }
-            }
-            Help(job, chunk);
-        }
-        snapshot.CopyParametersFrom(network);
+        INetwork? snapshot = null;
+        HelpUntil(() => _free.TryPop(out snapshot));
+        snapshot!.CopyParametersFrom(network);
         lock (_gate)
         {
             _jobs.Enqueue(new Job(snapshot, step, trainLoss, _evaluator.Chunks));
@@ -101,25 +86,7 @@ internal sealed class OverlappedEvaluation : IDisposable
     }
 
     /// <summary>Evaluates on the calling thread too until every submitted row is finished.</summary>
-    public void Finish()
-    {
-        while (true)
-        {
-            Job? job;
-            int chunk;
-            lock (_gate)
-            {
-                _failure?.Throw();
-                if (_jobs.All(j => j.Row is not null)) return;
-                if (!TryClaim(out job, out chunk))
-                {
-                    Monitor.Wait(_gate);
-                    continue;
-                }
-            }
-            Help(job, chunk);
-        }
-    }
+    public void Finish() => HelpUntil(() => _jobs.All(job => job.Row is not null));
 
     public void Dispose()
     {
@@ -131,9 +98,26 @@ internal sealed class OverlappedEvaluation : IDisposable
         foreach (var thread in _threads) thread.Join();
     }
 
-    private void Help(Job job, int chunk)
+    // On the training thread: evaluates chunks, or waits while the other threads evaluate the last
+    // ones, until ready (asked under the lock) says so.
+    private void HelpUntil(Func<bool> ready)
     {
-        using (LinearAlgebra.ColumnSplit.Inline()) Evaluate(job, chunk, TrainingThreadWorker);
+        while (true)
+        {
+            Job? job;
+            int chunk;
+            lock (_gate)
+            {
+                _failure?.Throw();
+                if (ready()) return;
+                if (!TryClaim(out job, out chunk))
+                {
+                    Monitor.Wait(_gate);
+                    continue;
+                }
+            }
+            using (LinearAlgebra.ColumnSplit.Inline()) Evaluate(job, chunk, TrainingThreadWorker);
+        }
     }
 
     // A background thread: evaluates chunks, oldest snapshot first, until disposed.
