@@ -8,12 +8,17 @@ namespace Mnist.Modeling;
 /// before it takes another. Finding the zeros waits on memory (a large batch of floats is far
 /// bigger than the caches) and the layers on arithmetic; with each thread at a different step of
 /// a different chunk the two overlap, where splitting each step over all threads made every
-/// thread wait on memory at the same time. Every sample's sums are the same as in one pass.
+/// thread wait on memory at the same time. The pixels nonzero in 30% of the images or more are
+/// multiplied as one dense product (<see cref="DenseFeatures"/>): each sample's sums are the same
+/// terms as in one pass, added in another order.
 /// </summary>
 public static class ChunkedInference
 {
     /// <summary>Samples per chunk.</summary>
     public const int Chunk = 500;
+
+    /// <summary>Features nonzero in at least this fraction of a batch's images are multiplied densely (on MNIST ~240 of the 784 pixels; 0.25–0.35 measured alike, about a fifth faster than none).</summary>
+    public const double DenseFraction = 0.3;
 
     /// <summary>
     /// The generated <c>Predict</c> asks here first: a batch of at least two chunks, on a backend
@@ -29,20 +34,24 @@ public static class ChunkedInference
         if (inputs.RowCount != network.InputSize || columns != workspace.BatchSize || predictions.Length < columns) return false;
 
         var buffers = workspace.ChunkBuffers ??= new Buffers(network, threads, columns);
+        // the features nonzero in 30% of the images or more are multiplied densely (see DenseFeatures)
+        var dense = network.Layers.Count > 0 ? DenseFeatures.Frequent(inputs, DenseFraction) : [];
+        int units = network.Layers.Count > 0 ? network.Layers[0].Outputs : 0;
         int chunks = (columns + Chunk - 1) / Chunk, next = -1;
         LinearAlgebra.ColumnSplit.Split(buffers.Workers.Length, buffers.Workers.Length, 1, (first, last) =>
         {
             for (int w = first; w < last; w++)
                 for (int chunk; (chunk = Interlocked.Increment(ref next)) < chunks;)
-                    Predict(network, inputs, chunk * Chunk, Math.Min(Chunk, columns - chunk * Chunk), buffers.Workers[w], buffers.Predictions, workspace.Probabilities);
+                    Predict(network, inputs, chunk * Chunk, Math.Min(Chunk, columns - chunk * Chunk), buffers.Workers[w], buffers.Predictions, workspace.Probabilities, dense, units);
         });
         buffers.Predictions.AsSpan(0, columns).CopyTo(predictions);
         return true;
     }
 
-    private static void Predict(INetwork network, Matrix<float> inputs, int first, int size, Worker worker, int[] predictions, Matrix<float> probabilities)
+    private static void Predict(INetwork network, Matrix<float> inputs, int first, int size, Worker worker, int[] predictions, Matrix<float> probabilities, int[] dense, int units)
     {
         var chunk = worker.For(size);
+        chunk.Pattern.RecordDensely(dense, units);
         chunk.Pattern.Analyze(inputs, first, size);
         if (chunk.Pattern.IsSparse)
         {

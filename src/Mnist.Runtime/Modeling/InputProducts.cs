@@ -10,7 +10,9 @@ namespace Mnist.Modeling;
 /// weight gradient or update <c>T = beta·T + alpha·δ·Xᵀ</c>. When X is sparse (see
 /// <see cref="SparseInputs"/>) they touch only the columns of W that a nonzero input selects, with
 /// 64-row register blocks; otherwise they are the dense products of the installed BLAS backend.
-/// Either way the result is the same sum, only without the terms that are exactly zero.
+/// Either way the result is the same sum, only without the terms that are exactly zero. A pattern
+/// with <see cref="DenseFeatures"/> (large inference batches) has those features' terms computed as
+/// one BLAS product first and the listed nonzeros added to it: the same terms in another order.
 /// </summary>
 public static unsafe class InputProducts
 {
@@ -24,24 +26,28 @@ public static unsafe class InputProducts
             Gemm.Multiply(Transpose.DontTranspose, Transpose.DontTranspose, 1f, weight, inputs, 0f, output);
             return;
         }
+        // densely recorded features first, as one BLAS product; the listed nonzeros are then added to it
+        bool accumulate = pattern.Dense is not null;
+        if (pattern.Dense is { } dense) Gemm.Multiply(Transpose.DontTranspose, Transpose.DontTranspose, 1f, dense.Weights(weight), dense.Values, 0f, output);
         int threads = Gemm.Threads;
         if (threads > 1 && pattern.Columns >= ParallelColumns)
         {
-            MultiplyInParallel(weight, pattern, output, threads);
+            MultiplyInParallel(weight, pattern, output, threads, accumulate);
             return;
         }
-        MultiplyColumns(weight, pattern, output, 0, pattern.Columns);
+        MultiplyColumns(weight, pattern, output, 0, pattern.Columns, accumulate);
     }
 
     /// <summary>Samples per product from which the forward pass splits its columns over threads (evaluation, not a training step).</summary>
     public const int ParallelColumns = 256;
 
     // Its own method, so that the closure is allocated only when the work is split.
-    private static void MultiplyInParallel(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int threads) =>
+    private static void MultiplyInParallel(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int threads, bool accumulate) =>
         LinearAlgebra.ColumnSplit.Split(pattern.Columns, threads, 16,
-            (first, last) => MultiplyColumns(weight, pattern, output, first, last));
+            (first, last) => MultiplyColumns(weight, pattern, output, first, last, accumulate));
 
-    private static void MultiplyColumns(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int firstColumn, int lastColumn)
+    // Z[:, j] = (accumulate ? Z[:, j] : 0) + the listed nonzeros' terms, for columns [first, last).
+    private static void MultiplyColumns(Matrix<float> weight, SparseInputs pattern, Matrix<float> output, int firstColumn, int lastColumn, bool accumulate)
     {
         int rows = weight.RowCount;
         fixed (float* w = Gemm.Values(weight), z = Gemm.Values(output))
@@ -55,10 +61,10 @@ public static unsafe class InputProducts
                 {
                     float* column = z + (long)j * rows;
                     int r = 0;
-                    for (; r + Block <= rows; r += Block) Column64(w + r, rows, index, value, indices.Length, column + r);
+                    for (; r + Block <= rows; r += Block) Column64(w + r, rows, index, value, indices.Length, column + r, accumulate);
                     for (; r < rows; r++)
                     {
-                        float sum = 0f;
+                        float sum = accumulate ? column[r] : 0f;
                         for (int e = 0; e < indices.Length; e++) sum += w[r + (long)index[e] * rows] * value[e];
                         column[r] = sum;
                     }
@@ -75,7 +81,7 @@ public static unsafe class InputProducts
             Gemm.Multiply(Transpose.DontTranspose, Transpose.Transpose, alpha, delta, inputs, beta, target);
             return;
         }
-        var (rowStart, rowColumn, rowValue) = pattern.Rows();
+        var (rowStart, rowColumn, rowValue) = pattern.Rows(); // refuses a pattern with dense features
         int rows = target.RowCount;
         int features = target.ColumnCount;
         fixed (float* t = Gemm.Values(target), d = Gemm.Values(delta))
@@ -105,11 +111,16 @@ public static unsafe class InputProducts
         }
     }
 
-    /// <summary>64 rows of Z[:, j] = Σ_e W[:, index[e]] · value[e], accumulated in eight registers.</summary>
+    /// <summary>64 rows of Z[:, j] = (accumulate ? Z[:, j] : 0) + Σ_e W[:, index[e]] · value[e], accumulated in eight registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Column64(float* w, int ldw, int* index, float* value, int count, float* z)
+    private static void Column64(float* w, int ldw, int* index, float* value, int count, float* z, bool accumulate)
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        if (accumulate)
+        {
+            a0 = Vector256.Load(z); a1 = Vector256.Load(z + 8); a2 = Vector256.Load(z + 16); a3 = Vector256.Load(z + 24);
+            a4 = Vector256.Load(z + 32); a5 = Vector256.Load(z + 40); a6 = Vector256.Load(z + 48); a7 = Vector256.Load(z + 56);
+        }
         for (int e = 0; e < count; e++)
         {
             float* column = w + (long)index[e] * ldw;

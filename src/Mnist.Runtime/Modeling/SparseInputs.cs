@@ -50,12 +50,35 @@ public sealed class SparseInputs
     public SparseInputs Trimmed()
     {
         if (!IsSparse) throw new InvalidOperationException("only a sparse batch can be kept");
+        if (Dense is not null) throw new InvalidOperationException("a pattern with dense features cannot be kept");
         int count = _columnStart[Columns];
         var copy = new SparseInputs(_features, Columns, count + 8) { IsSparse = true, Columns = Columns };
         _columnStart.AsSpan(0, Columns + 1).CopyTo(copy._columnStart);
         _index.AsSpan(0, count).CopyTo(copy._index);
         _value.AsSpan(0, count).CopyTo(copy._value);
         return copy;
+    }
+
+    /// <summary>Features the analyses record densely (see <see cref="DenseFeatures"/>), or null: all are listed.</summary>
+    public DenseFeatures? Dense { get; private set; }
+
+    /// <summary>
+    /// From the next <see cref="Analyze(Matrix{float}, int, int, bool)"/> on, records <paramref name="features"/>
+    /// (ascending) densely for a first layer of <paramref name="outputs"/> units; null or empty lists every
+    /// feature again. Such a pattern serves forward products only, of batches of exactly its size.
+    /// </summary>
+    public void RecordDensely(int[]? features, int outputs)
+    {
+        if (features is null || features.Length == 0)
+        {
+            Dense = null;
+            return;
+        }
+        int batch = _columnStart.Length - 1;
+        for (int k = 0; k < features.Length; k++)
+            if (features[k] < 0 || features[k] >= _features || (k > 0 && features[k] <= features[k - 1]))
+                throw new ArgumentException($"dense features must be ascending and below {_features}", nameof(features));
+        if (Dense is null || !Dense.Matches(features, outputs, batch)) Dense = new DenseFeatures(features, _features, outputs, batch);
     }
 
     /// <summary>True when the last analysed batch is sparse enough for the sparse kernels.</summary>
@@ -77,6 +100,8 @@ public sealed class SparseInputs
         if (inputs.RowCount != _features) throw new ArgumentException($"{inputs.RowCount} inputs for a pattern of {_features}", nameof(inputs));
         if (first < 0 || columns < 0 || first + columns > inputs.ColumnCount || columns > _columnStart.Length - 1)
             throw new ArgumentOutOfRangeException(nameof(columns), $"columns {first}..{first + columns} of {inputs.ColumnCount}, for a pattern of at most {_columnStart.Length - 1}");
+        if (Dense is not null && columns != _columnStart.Length - 1)
+            throw new InvalidOperationException($"a pattern with dense features analyses batches of exactly {_columnStart.Length - 1} samples, not {columns}");
         // the analysis reads the columns from here on as its columns 0, 1, ...
         var values = new ArraySegment<float>(Gemm.Values(inputs), first * _features, columns * _features);
         Columns = columns;
@@ -103,6 +128,7 @@ public sealed class SparseInputs
     /// <summary>Starts recording a batch sample by sample with <see cref="Add"/> (inputs kept as bytes, not as a float matrix).</summary>
     internal void Begin()
     {
+        if (Dense is not null) throw new InvalidOperationException("a pattern with dense features is analysed from floats only");
         Columns = 0;
         IsSparse = false;
         _rowsBuilt = false;
@@ -279,10 +305,15 @@ public sealed class SparseInputs
     {
         fixed (float* start = &values.Array![values.Offset + column * _features])
         {
+            var listed = Dense?.Listed;
             int count = 0, p = 0;
             for (; p + 8 <= _features; p += 8)
-                count += BitOperations.PopCount(~Vector256.Equals(Vector256.Load(start + p), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF);
-            for (; p < _features; p++) if (start[p] != 0f) count++;
+            {
+                uint mask = ~Vector256.Equals(Vector256.Load(start + p), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
+                if (listed is not null) mask &= listed[p >> 5] >> (p & 31);
+                count += BitOperations.PopCount(mask);
+            }
+            for (; p < _features; p++) if (start[p] != 0f && (listed is null || (listed[p >> 5] >> (p & 31) & 1) != 0)) count++;
             return count;
         }
     }
@@ -294,6 +325,9 @@ public sealed class SparseInputs
         fixed (int* index = _index)
         fixed (float* value = _value)
         {
+            var dense = Dense;
+            dense?.Gather(start, column);
+            var listed = dense?.Listed;
             int count = at, p = 0;
             for (; p + 32 <= _features; p += 32)
             {
@@ -302,6 +336,7 @@ public sealed class SparseInputs
                     | (~Vector256.Equals(Vector256.Load(start + p + 8), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF) << 8
                     | (~Vector256.Equals(Vector256.Load(start + p + 16), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF) << 16
                     | (~Vector256.Equals(Vector256.Load(start + p + 24), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF) << 24;
+                if (listed is not null) mask &= listed[p >> 5];
                 while (mask != 0)
                 {
                     int bit = BitOperations.TrailingZeroCount(mask);
@@ -312,7 +347,7 @@ public sealed class SparseInputs
             }
             for (; p < _features; p++)
             {
-                if (start[p] == 0f) continue;
+                if (start[p] == 0f || (listed is not null && (listed[p >> 5] >> (p & 31) & 1) == 0)) continue;
                 index[count] = p;
                 value[count++] = start[p];
             }
@@ -330,6 +365,7 @@ public sealed class SparseInputs
     public unsafe (int[] RowStart, int[] Column, float[] Value) Rows()
     {
         if (_rowsBuilt) return (_rowStart!, _rowColumn!, _rowValue!);
+        if (Dense is not null) throw new InvalidOperationException("a pattern with dense features serves forward products only");
         AllocateRows();
         _rowCursor ??= new int[_features];
         int total = _columnStart[Columns];
