@@ -27,8 +27,11 @@ public sealed record TrainingOptions
     /// <summary>Seeds the parameters and the batch order.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Test images per evaluation chunk (one reused workspace per thread).</summary>
-    public int EvalChunk { get; init; } = 1000;
+    /// <summary>
+    /// Test images per evaluation chunk (one reused workspace per thread). Small enough that,
+    /// evaluating beside training, the evaluation thread often gets to prepare batches between chunks.
+    /// </summary>
+    public int EvalChunk { get; init; } = 250;
 
     /// <summary>Threads that evaluate chunks of the test set at the same time.</summary>
     public int EvalThreads { get; init; } = 1;
