@@ -27,8 +27,9 @@ public static unsafe class InputProducts
             return;
         }
         // densely recorded features first, as one BLAS product; the listed nonzeros are then added to it
-        bool accumulate = pattern.Dense is not null;
-        if (pattern.Dense is { } dense) Gemm.Multiply(Transpose.DontTranspose, Transpose.DontTranspose, 1f, dense.Weights(weight), dense.Values, 0f, output);
+        var dense = pattern.Dense;
+        if (dense is not null) Gemm.Multiply(Transpose.DontTranspose, Transpose.DontTranspose, 1f, dense.Weights(weight), dense.Values, 0f, output);
+        bool accumulate = dense is not null;
         int threads = Gemm.Threads;
         if (threads > 1 && pattern.Columns >= ParallelColumns)
         {

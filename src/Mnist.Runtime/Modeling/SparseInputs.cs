@@ -30,7 +30,7 @@ public sealed class SparseInputs
     // feature's samples in order, and their values in the samples' lists: rows with no sort.
     private uint[]? _groupMasks, _transposed;
     private int[]? _groupStart;
-    private int _sampleWords;
+    private readonly int _sampleWords;
 
     /// <summary>Buffers for batches of up to <paramref name="batchSize"/> samples of <paramref name="features"/> inputs.</summary>
     public SparseInputs(int features, int batchSize)
@@ -42,6 +42,7 @@ public sealed class SparseInputs
     {
         _features = features;
         _columnStart = new int[batchSize + 1];
+        _sampleWords = (batchSize + 31) / 32;
         _index = new int[capacity];
         _value = new float[capacity];
     }
@@ -74,11 +75,10 @@ public sealed class SparseInputs
             Dense = null;
             return;
         }
-        int batch = _columnStart.Length - 1;
         for (int k = 0; k < features.Length; k++)
             if (features[k] < 0 || features[k] >= _features || (k > 0 && features[k] <= features[k - 1]))
                 throw new ArgumentException($"dense features must be ascending and below {_features}", nameof(features));
-        if (Dense is null || !Dense.Matches(features, outputs, batch)) Dense = new DenseFeatures(features, _features, outputs, batch);
+        if (Dense is null || !Dense.Matches(features, outputs, Capacity)) Dense = new DenseFeatures(features, _features, outputs, Capacity);
     }
 
     /// <summary>True when the last analysed batch is sparse enough for the sparse kernels.</summary>
@@ -98,10 +98,10 @@ public sealed class SparseInputs
     public void Analyze(Matrix<float> inputs, int first, int columns, bool enabled = true)
     {
         if (inputs.RowCount != _features) throw new ArgumentException($"{inputs.RowCount} inputs for a pattern of {_features}", nameof(inputs));
-        if (first < 0 || columns < 0 || first + columns > inputs.ColumnCount || columns > _columnStart.Length - 1)
-            throw new ArgumentOutOfRangeException(nameof(columns), $"columns {first}..{first + columns} of {inputs.ColumnCount}, for a pattern of at most {_columnStart.Length - 1}");
-        if (Dense is not null && columns != _columnStart.Length - 1)
-            throw new InvalidOperationException($"a pattern with dense features analyses batches of exactly {_columnStart.Length - 1} samples, not {columns}");
+        if (first < 0 || columns < 0 || first + columns > inputs.ColumnCount || columns > Capacity)
+            throw new ArgumentOutOfRangeException(nameof(columns), $"columns {first}..{first + columns} of {inputs.ColumnCount}, for a pattern of at most {Capacity}");
+        if (Dense is not null && columns != Capacity)
+            throw new InvalidOperationException($"a pattern with dense features analyses batches of exactly {Capacity} samples, not {columns}");
         // the analysis reads the columns from here on as its columns 0, 1, ...
         var values = new ArraySegment<float>(Gemm.Values(inputs), first * _features, columns * _features);
         Columns = columns;
@@ -133,15 +133,16 @@ public sealed class SparseInputs
         IsSparse = false;
         _rowsBuilt = false;
         _columnStart[0] = 0;
-        int batch = _columnStart.Length - 1;
-        _sampleWords = (batch + 31) / 32;
         _groupMasks ??= new uint[Groups * _sampleWords * 32];
-        _groupStart ??= new int[batch * Groups];
+        _groupStart ??= new int[Capacity * Groups];
         _transposed ??= new uint[_sampleWords * 32];
         Array.Clear(_groupMasks);
     }
 
     private int Groups => (_features + 31) / 32;
+
+    // Samples a batch may have.
+    private int Capacity => _columnStart.Length - 1;
 
     /// <summary>
     /// Records the nonzeros of the next sample, given as bytes whose values are <paramref name="levels"/>[byte]
@@ -151,7 +152,7 @@ public sealed class SparseInputs
     {
         if (pixels.Length != _features) throw new ArgumentException($"{pixels.Length} inputs for a pattern of {_features}", nameof(pixels));
         if (levels.Length < 256) throw new ArgumentException("a level for every byte value is needed", nameof(levels));
-        if (Columns == _columnStart.Length - 1) throw new InvalidOperationException($"this pattern holds batches of at most {Columns} samples");
+        if (Columns == Capacity) throw new InvalidOperationException($"this pattern holds batches of at most {Columns} samples");
         int at = _columnStart[Columns];
         if (at + _features > _index.Length)
         {

@@ -101,22 +101,21 @@ public sealed class Trainer
             trainTicks += trained - start;
             if (step >= StartStep + WarmUpSteps) allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
-            if (overlapped is not null && step % _options.EvalEvery == _options.EvalEvery - 1)
+            if (_options.EvalEvery > 0 && step % _options.EvalEvery == _options.EvalEvery - 1)
             {
-                overlapped.Submit(_network, step, lossSum / lossCount);
+                double loss = lossSum / lossCount;
                 lossSum = 0;
                 lossCount = 0;
-            }
-            else if (_options.EvalEvery > 0 && step % _options.EvalEvery == _options.EvalEvery - 1)
-            {
-                double accuracy = Evaluator.Accuracy();
-                evalTicks += Stopwatch.GetTimestamp() - trained;
-                var row = new HistoryRow(step, lossSum / lossCount, accuracy,
-                    elapsedBefore + (double)(trainTicks + evalTicks) / Stopwatch.Frequency);
-                History.Rows.Add(row);
-                lossSum = 0;
-                lossCount = 0;
-                OnEvaluation?.Invoke(row);
+                if (overlapped is not null)
+                {
+                    overlapped.Submit(_network, step, loss);
+                }
+                else
+                {
+                    double accuracy = Evaluator.Accuracy();
+                    evalTicks += Stopwatch.GetTimestamp() - trained;
+                    Announce(new HistoryRow(step, loss, accuracy, elapsedBefore + (double)(trainTicks + evalTicks) / Stopwatch.Frequency));
+                }
             }
             // handed back for refilling only now: refilled during an evaluation, it would take a core from the evaluation's threads
             batches.Release();
@@ -132,15 +131,17 @@ public sealed class Trainer
         return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency, allocated, Math.Max(0, step - StartStep - WarmUpSteps));
     }
 
-    // Rows of evaluations that ran beside training, added and announced on the training thread.
+    // Rows of evaluations that ran beside training, announced on the training thread.
     private void Publish(OverlappedEvaluation overlapped, List<HistoryRow> finished)
     {
         overlapped.TakeFinished(finished);
-        foreach (var row in finished)
-        {
-            History.Rows.Add(row);
-            OnEvaluation?.Invoke(row);
-        }
+        foreach (var row in finished) Announce(row);
         finished.Clear();
+    }
+
+    private void Announce(HistoryRow row)
+    {
+        History.Rows.Add(row);
+        OnEvaluation?.Invoke(row);
     }
 }
