@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.Providers.LinearAlgebra;
 using Mnist.LinearAlgebra;
 using Mnist.Runtime.Tests.Modeling;
 using Mnist.Runtime.Tests.Training;
@@ -9,10 +8,8 @@ namespace Mnist.Runtime.Tests.LinearAlgebra;
 
 /// <summary>The generated network on each fast backend: no allocation per step, and the same training on every backend.</summary>
 [Collection(ProviderCollection.Name)]
-public sealed class AllocationAndParityTests : IDisposable
+public sealed class AllocationAndParityTests : RestoresProvider
 {
-    private readonly ILinearAlgebraProvider _previous = LinearAlgebraControl.Provider;
-
     public static TheoryData<string> FastBackends => new() { "simd", "mkl", "openblas" };
 
     [SkippableTheory]
@@ -74,6 +71,4 @@ public sealed class AllocationAndParityTests : IDisposable
         var random = new Random(5);
         return (Matrix<float>.Build.Dense(784, count, (_, _) => random.NextDouble() < 0.2 ? 1f : 0f), Enumerable.Range(0, count).Select(i => i % 10).ToArray());
     }
-
-    public void Dispose() => LinearAlgebraControl.Provider = _previous;
 }

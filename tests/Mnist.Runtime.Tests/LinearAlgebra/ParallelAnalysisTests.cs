@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.Providers.LinearAlgebra;
 using Mnist.LinearAlgebra;
 using Mnist.Modeling;
 
@@ -7,10 +6,8 @@ namespace Mnist.Runtime.Tests.LinearAlgebra;
 
 /// <summary>Large batches are analysed and multiplied on several threads; the results must be those of one thread.</summary>
 [Collection(ProviderCollection.Name)]
-public sealed class ParallelAnalysisTests : IDisposable
+public sealed class ParallelAnalysisTests : RestoresProvider
 {
-    private readonly ILinearAlgebraProvider _previous = LinearAlgebraControl.Provider;
-
     [Fact]
     public void Two_threads_record_the_same_nonzeros_and_products_as_one()
     {
@@ -68,6 +65,4 @@ public sealed class ParallelAnalysisTests : IDisposable
         pattern.Analyze(Matrix<float>.Build.Dense(20, SparseInputs.ParallelColumns, 1f));
         Assert.False(pattern.IsSparse);
     }
-
-    public void Dispose() => LinearAlgebraControl.Provider = _previous;
 }

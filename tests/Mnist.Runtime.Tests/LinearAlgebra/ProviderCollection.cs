@@ -6,3 +6,18 @@ public sealed class ProviderCollection
 {
     public const string Name = "BLAS provider";
 }
+
+/// <summary>
+/// A test class of the provider collection: MathNet's provider as it was before each test is put
+/// back after it, whatever backend the test installed.
+/// </summary>
+public abstract class RestoresProvider : IDisposable
+{
+    private readonly MathNet.Numerics.Providers.LinearAlgebra.ILinearAlgebraProvider _previous = MathNet.Numerics.Providers.LinearAlgebra.LinearAlgebraControl.Provider;
+
+    public void Dispose()
+    {
+        MathNet.Numerics.Providers.LinearAlgebra.LinearAlgebraControl.Provider = _previous;
+        GC.SuppressFinalize(this);
+    }
+}

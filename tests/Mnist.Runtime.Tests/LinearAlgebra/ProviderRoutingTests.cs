@@ -6,10 +6,8 @@ namespace Mnist.Runtime.Tests.LinearAlgebra;
 
 /// <summary>MathNet's in-place products reach the installed backend: no silent fallback.</summary>
 [Collection(ProviderCollection.Name)]
-public sealed class ProviderRoutingTests : IDisposable
+public sealed class ProviderRoutingTests : RestoresProvider
 {
-    private readonly ILinearAlgebraProvider _previous = LinearAlgebraControl.Provider;
-
     [SkippableTheory]
     [MemberData(nameof(Backends.Names), MemberType = typeof(Backends))]
     public void Matrix_products_run_on_the_installed_backend(string name)
@@ -44,6 +42,4 @@ public sealed class ProviderRoutingTests : IDisposable
             provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1f, new float[6], 2, 3, new float[8], 4, 2, 0f, new float[4]));
         Assert.Equal("inner dimensions differ: op(A) is 2x3, op(B) is 4x2", e.Message);
     }
-
-    public void Dispose() => LinearAlgebraControl.Provider = _previous;
 }

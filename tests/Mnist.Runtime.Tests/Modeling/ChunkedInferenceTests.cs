@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.Providers.LinearAlgebra;
 using Mnist.LinearAlgebra;
 using Mnist.Modeling;
 using Mnist.Runtime.Tests.LinearAlgebra;
@@ -9,10 +8,8 @@ namespace Mnist.Runtime.Tests.Modeling;
 
 /// <summary>A large batch predicted chunk by chunk on two threads must give what one pass on one thread gives (to the last bits).</summary>
 [Collection(ProviderCollection.Name)]
-public sealed class ChunkedInferenceTests : IDisposable
+public sealed class ChunkedInferenceTests : RestoresProvider
 {
-    private readonly ILinearAlgebraProvider _previous = LinearAlgebraControl.Provider;
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // noise on every pixel: each chunk is too dense for the sparse kernels
@@ -60,6 +57,4 @@ public sealed class ChunkedInferenceTests : IDisposable
         int columns = 2 * ChunkedInference.Chunk - 1;
         Assert.False(ChunkedInference.TryPredict(network, Matrix<float>.Build.Dense(784, columns), new int[columns], network.CreateWorkspace(columns)));
     }
-
-    public void Dispose() => LinearAlgebraControl.Provider = _previous;
 }
