@@ -8,31 +8,41 @@ namespace Mnist.Data;
 /// </summary>
 public static class NpzDataset
 {
-    /// <summary>Reads the dataset, recognising either key set.</summary>
+    /// <summary>
+    /// Reads the dataset, recognising either key set. Keys, shapes and counts are checked from the
+    /// members' headers first, so a file that cannot be a dataset is refused before its data is read.
+    /// </summary>
     public static MnistDataset Read(string path)
     {
-        var headers = NpzArchive.ReadHeaders(path).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
-        var keys = NpzKeys.All.FirstOrDefault(k => k.Names.All(headers.Contains))
-            ?? throw new MnistDataException(path, $"missing keys: expected {string.Join(" ", NpzKeys.Seed.Names)} or {string.Join(" ", NpzKeys.Keras.Names)}; found {(headers.Count == 0 ? "no arrays" : string.Join(" ", headers.Order(StringComparer.Ordinal)))}");
+        var headers = NpzArchive.ReadHeaders(path).ToDictionary(h => h.Key, h => h.Header, StringComparer.Ordinal);
+        var keys = KeysOf(path, headers.Keys);
+        CheckShapes(path, keys.TrainImages, headers[keys.TrainImages], keys.TrainLabels, headers[keys.TrainLabels]);
+        CheckShapes(path, keys.TestImages, headers[keys.TestImages], keys.TestLabels, headers[keys.TestLabels]);
         var arrays = NpzArchive.Read(path, keys.Names.Contains);
         return new MnistDataset(
             Split(path, keys.TrainImages, arrays[keys.TrainImages], keys.TrainLabels, arrays[keys.TrainLabels]),
             Split(path, keys.TestImages, arrays[keys.TestImages], keys.TestLabels, arrays[keys.TestLabels]));
     }
 
-    /// <summary>Writes the dataset as <c>uint8</c> arrays of shape (n, 28, 28) and (n,).</summary>
-    public static void Write(string path, MnistDataset dataset, NpzKeys keys, bool compress)
+    /// <summary>True when <paramref name="path"/> is an .npz whose members are a dataset under either key set (headers only).</summary>
+    public static bool Matches(string path)
     {
-        NpzArchive.Write(path,
-        [
-            new(keys.TrainImages, NpyArray.FromBytes([dataset.Train.Count, MnistSplit.Side, MnistSplit.Side], dataset.Train.Images)),
-            new(keys.TrainLabels, NpyArray.FromBytes([dataset.Train.Count], dataset.Train.Labels)),
-            new(keys.TestImages, NpyArray.FromBytes([dataset.Test.Count, MnistSplit.Side, MnistSplit.Side], dataset.Test.Images)),
-            new(keys.TestLabels, NpyArray.FromBytes([dataset.Test.Count], dataset.Test.Labels)),
-        ], compress);
+        try
+        {
+            var keys = NpzArchive.ReadHeaders(path).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
+            return NpzKeys.All.Any(k => k.Names.All(keys.Contains));
+        }
+        catch (MnistDataException)
+        {
+            return false;
+        }
     }
 
-    private static MnistSplit Split(string path, string imagesKey, NpyArray images, string labelsKey, NpyArray labels)
+    private static NpzKeys KeysOf(string path, ICollection<string> present) =>
+        NpzKeys.All.FirstOrDefault(k => k.Names.All(present.Contains))
+        ?? throw new MnistDataException(path, $"missing keys: expected {string.Join(" ", NpzKeys.Seed.Names)} or {string.Join(" ", NpzKeys.Keras.Names)}; found {(present.Count == 0 ? "no arrays" : string.Join(" ", present.Order(StringComparer.Ordinal)))}");
+
+    private static void CheckShapes(string path, string imagesKey, NpyHeader images, string labelsKey, NpyHeader labels)
     {
         string imagesWhere = $"{path}[{imagesKey}]";
         string labelsWhere = $"{path}[{labelsKey}]";
@@ -43,8 +53,26 @@ public static class NpzDataset
         if (labels.Shape is not [_])
             throw new MnistDataException(labelsWhere, $"labels have shape {NpyArray.FormatShape(labels.Shape)}; expected (n,)");
         LabelValidation.RequireSameCount(imagesWhere, images.Shape[0], labelsWhere, labels.Shape[0]);
-        return new MnistSplit(ToPixels(imagesWhere, images), ToLabels(labelsWhere, labels));
     }
+
+    /// <summary>Writes the dataset as <c>uint8</c> arrays of shape (n, 28, 28) and (n,).</summary>
+    public static void Write(string path, MnistDataset dataset, NpzKeys keys, bool compress, CancellationToken cancellation = default)
+    {
+        if (Directory.Exists(path)) throw new MnistDataException(path, "is a directory; an npz dataset is one file");
+        if (File.Exists(path) && !Matches(path))
+            throw new MnistDataException(path, "exists and is not an npz dataset: not overwriting it (choose a new file name)");
+        cancellation.ThrowIfCancellationRequested();
+        NpzArchive.Write(path,
+        [
+            new(keys.TrainImages, NpyArray.FromBytes([dataset.Train.Count, MnistSplit.Side, MnistSplit.Side], dataset.Train.Images)),
+            new(keys.TrainLabels, NpyArray.FromBytes([dataset.Train.Count], dataset.Train.Labels)),
+            new(keys.TestImages, NpyArray.FromBytes([dataset.Test.Count, MnistSplit.Side, MnistSplit.Side], dataset.Test.Images)),
+            new(keys.TestLabels, NpyArray.FromBytes([dataset.Test.Count], dataset.Test.Labels)),
+        ], compress);
+    }
+
+    private static MnistSplit Split(string path, string imagesKey, NpyArray images, string labelsKey, NpyArray labels) =>
+        new(ToPixels($"{path}[{imagesKey}]", images), ToLabels($"{path}[{labelsKey}]", labels));
 
     private static byte[] ToPixels(string where, NpyArray images)
     {

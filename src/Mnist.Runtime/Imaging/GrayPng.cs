@@ -1,4 +1,6 @@
-using SkiaSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace Mnist.Imaging;
 
@@ -6,6 +8,15 @@ namespace Mnist.Imaging;
 public static class GrayPng
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static readonly PngEncoder Encoder = new()
+    {
+        ColorType = PngColorType.Grayscale,
+        BitDepth = PngBitDepth.Bit8,
+        CompressionLevel = PngCompressionLevel.Level6,
+        FilterMethod = PngFilterMethod.Adaptive,
+        ChunkFilter = PngChunkFilter.ExcludeAll,
+    };
 
     /// <summary>
     /// Decodes <paramref name="bytes"/> into <paramref name="pixels"/>; the image must be a PNG of
@@ -16,39 +27,24 @@ public static class GrayPng
     {
         if (bytes.Length < Signature.Length || !bytes.AsSpan(0, Signature.Length).SequenceEqual(Signature))
             throw new MnistDataException(path, "not a PNG file");
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data)
-            ?? throw new MnistDataException(path, "corrupt PNG (cannot read its header)");
-        var info = codec.Info;
+        var (info, _) = ImageDecoding.Identify(path, bytes);
         if (info.Width != width || info.Height != height)
             throw new MnistDataException(path, $"image is {info.Width}x{info.Height}; expected {width}x{height}");
-        if (info.ColorType != SKColorType.Gray8)
-            throw new MnistDataException(path, $"image is not 8-bit grayscale (decodes as {info.ColorType})");
-        var target = new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque);
-        unsafe
-        {
-            fixed (byte* p = pixels)
-            {
-                var result = codec.GetPixels(target, (IntPtr)p);
-                if (result is not (SKCodecResult.Success))
-                    throw new MnistDataException(path, $"corrupt PNG ({result})");
-            }
-        }
+        var png = info.Metadata.GetPngMetadata();
+        if (png.ColorType != PngColorType.Grayscale || png.BitDepth != PngBitDepth.Bit8)
+            throw new MnistDataException(path, $"image is not 8-bit grayscale (it is {png.ColorType} with {png.BitDepth})");
+        using var image = ImageDecoding.Decode(path, () => Image.Load<L8>(ImageDecoding.Configuration, bytes));
+        if (!image.DangerousTryGetSinglePixelMemory(out var memory))
+            throw new MnistDataException(path, "image is not in one buffer");
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(memory.Span).CopyTo(pixels);
     }
 
     /// <summary>Encodes <paramref name="pixels"/> (row-major, one byte per pixel) as a grayscale PNG.</summary>
     public static byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height)
     {
-        var info = new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque);
-        unsafe
-        {
-            fixed (byte* p = pixels)
-            {
-                using var pixmap = new SKPixmap(info, (IntPtr)p, width);
-                using var encoded = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 6))
-                    ?? throw new InvalidOperationException("PNG encoding failed");
-                return encoded.ToArray();
-            }
-        }
+        using var image = Image.LoadPixelData<L8>(ImageDecoding.Configuration, pixels, width, height);
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream, Encoder);
+        return stream.ToArray();
     }
 }

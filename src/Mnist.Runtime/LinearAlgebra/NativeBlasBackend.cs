@@ -59,7 +59,7 @@ public sealed unsafe class NativeBlasBackend : ColumnRangeGemmBackend
             reason = "";
             return new NativeBlasBackend(library, ResolvePath(file) ?? file, sgemm, setThreads, threads);
         }
-        reason = $"{library.FileNames[0]} not found (Debian package {library.Package}: {library.InstallHint})";
+        reason = $"{library.FileNames[0]} not found (Debian package {library.Package})";
         return null;
     }
 

@@ -5,16 +5,14 @@ namespace Mnist.LinearAlgebra;
 /// <param name="Title">Human name.</param>
 /// <param name="FileNames">Shared-object names tried in order.</param>
 /// <param name="SetThreadsFunction">Exported function taking the thread count (we set 1: threads are ours).</param>
-/// <param name="Package">Debian package to install.</param>
-/// <param name="InstallHint">The command that installs it.</param>
+/// <param name="Package">The Debian package that ships it.</param>
 /// <param name="Setup">An exported <c>int f(int)</c> to call once with the given value before anything else, if any.</param>
-public sealed record NativeBlasLibrary(string Name, string Title, string[] FileNames, string SetThreadsFunction, string Package, string InstallHint,
+public sealed record NativeBlasLibrary(string Name, string Title, string[] FileNames, string SetThreadsFunction, string Package,
     (string Function, int Value)? Setup = null)
 {
     /// <summary>Intel MKL's single dynamic library (Debian <c>libmkl-rt</c>, in the non-free component; the soname is unversioned).</summary>
     public static NativeBlasLibrary Mkl { get; } = new("mkl", "Intel MKL",
-        ["libmkl_rt.so", "libmkl_rt.so.2", "libmkl_rt.so.1"], "MKL_Set_Num_Threads", "libmkl-rt",
-        "enable Debian's non-free component, then: sudo apt-get install libmkl-rt (or: sudo bash scripts/install-native.sh)",
+        ["libmkl_rt.so", "libmkl_rt.so.2", "libmkl_rt.so.1"], "MKL_Set_Num_Threads", "libmkl-rt (in the non-free component)",
         // MKL's threaded layers need an OpenMP runtime loaded globally (Intel's libiomp5 is not
         // shipped with it); we run it sequentially (MKL_THREADING_SEQUENTIAL = 1) and split large
         // products over threads ourselves, as for every backend.
@@ -22,6 +20,5 @@ public sealed record NativeBlasLibrary(string Name, string Title, string[] FileN
 
     /// <summary>OpenBLAS with pthreads (Debian <c>libopenblas0-pthread</c>).</summary>
     public static NativeBlasLibrary OpenBlas { get; } = new("openblas", "OpenBLAS",
-        ["libopenblas.so.0", "libopenblas.so"], "openblas_set_num_threads", "libopenblas0-pthread",
-        "sudo apt-get install libopenblas0-pthread (or: sudo bash scripts/install-native.sh)");
+        ["libopenblas.so.0", "libopenblas.so"], "openblas_set_num_threads", "libopenblas0-pthread");
 }

@@ -162,6 +162,9 @@ internal sealed class BatchPrefetcher : IDisposable
         }
     }
 
+    /// <summary>About how many bytes one slot takes: the float batch, and the pattern's lists by sample and by feature.</summary>
+    public static long SlotBytes(int inputs, int batch) => checked((long)inputs * batch * (sizeof(float) + 2 * (sizeof(int) + sizeof(float)) / 2) + 64L * batch);
+
     /// <summary>One batch: inputs (features × batch), labels, and where the nonzero inputs are.</summary>
     internal sealed class Slot(int inputs, int batch)
     {

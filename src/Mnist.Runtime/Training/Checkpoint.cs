@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using Mnist.Data.Npy;
 using Mnist.IO;
 
@@ -39,41 +38,61 @@ public static class Checkpoint
 
     /// <summary>
     /// Loads the parameters into <paramref name="network"/>. Every key and shape must match the
-    /// network exactly; the error lists what is missing, unexpected or misshapen.
+    /// network exactly — checked from the members' headers before any data is read, so an
+    /// unexpected member is never inflated — and every value must be finite; the error lists what
+    /// is missing, unexpected or misshapen, or names the first non-finite value.
     /// </summary>
     public static CheckpointInfo? Load(string path, INetwork network)
     {
-        Dictionary<string, NpyArray> arrays;
-        arrays = NpzArchive.Read(path);
+        var headers = NpzArchive.ReadHeaders(path).ToDictionary(h => h.Key, h => h.Header, StringComparer.Ordinal);
         var problems = new List<string>();
         var expected = Keys(network).ToDictionary(k => k.Key, k => k.Shape);
         foreach (var (key, shape) in expected)
         {
-            if (!arrays.TryGetValue(key, out var array)) problems.Add($"missing {key} {NpyArray.FormatShape(shape)}");
-            else if (!array.Shape.SequenceEqual(shape))
-                problems.Add($"{key} is {NpyArray.FormatShape(array.Shape)}, expected {NpyArray.FormatShape(shape)}");
+            if (!headers.TryGetValue(key, out var header)) problems.Add($"missing {key} {NpyArray.FormatShape(shape)}");
+            else if (!header.Shape.SequenceEqual(shape))
+                problems.Add($"{key} is {NpyArray.FormatShape(header.Shape)}, expected {NpyArray.FormatShape(shape)}");
         }
-        foreach (string key in arrays.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal))
+        foreach (string key in headers.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal))
             problems.Add($"unexpected {key}");
         if (problems.Count > 0)
             throw new MnistDataException(path, $"does not fit {network.Architecture} ({string.Join("; ", problems)})");
 
+        var arrays = NpzArchive.Read(path, expected.ContainsKey);
+        var values = expected.Keys.ToDictionary(k => k, k => arrays[k].ToSingles(), StringComparer.Ordinal);
+        foreach (var (key, shape) in expected) RequireFinite(path, key, shape, values[key]);
         foreach (var layer in network.Layers)
         {
-            var weight = arrays[$"{layer.Name}.weight"].ToSingles();
+            var weight = values[$"{layer.Name}.weight"];
             for (int o = 0; o < layer.Outputs; o++)
                 for (int i = 0; i < layer.Inputs; i++)
                     layer.Weight[o, i] = weight[o * layer.Inputs + i];
-            var bias = arrays[$"{layer.Name}.bias"].ToSingles();
+            var bias = values[$"{layer.Name}.bias"];
             for (int o = 0; o < layer.Outputs; o++) layer.Bias[o] = bias[o];
         }
         return ReadInfo(path);
     }
 
+    /// <summary>Refuses a tensor with a NaN or an infinity, naming its key and the element's index.</summary>
+    internal static void RequireFinite(string path, string key, int[] shape, ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsFinite(values[i])) continue;
+            var index = new int[shape.Length];
+            for (int d = shape.Length - 1, rest = i; d >= 0; d--)
+            {
+                index[d] = rest % shape[d];
+                rest /= shape[d];
+            }
+            string what = float.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Inf" : "-Inf";
+            throw new MnistDataException(path, $"{key} holds a non-finite value ({what}) at [{string.Join(", ", index)}]: the model diverged; it cannot be used");
+        }
+    }
+
     private static CheckpointInfo? ReadInfo(string path)
     {
-        using var zip = ZipFile.OpenRead(path);
-        string comment = zip.Comment;
+        string comment = NpzArchive.Comment(path);
         if (!comment.StartsWith(CommentPrefix, StringComparison.Ordinal)) return null;
         var fields = comment[CommentPrefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);

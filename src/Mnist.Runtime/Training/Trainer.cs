@@ -10,6 +10,8 @@ namespace Mnist.Training;
 /// to the <see cref="History"/> — with two or more evaluation threads on a copy of the weights
 /// while training goes on (<see cref="OverlappedEvaluation"/>), else with training paused.
 /// Cancellation stops the run between two steps; evaluations already asked for still finish.
+/// A loss that becomes NaN or infinite stops the run too, and the network gets back the last
+/// parameters known to be finite (kept every <see cref="FiniteCopyEvery"/> steps).
 /// </summary>
 public sealed class Trainer
 {
@@ -20,7 +22,8 @@ public sealed class Trainer
     /// <summary>A trainer of <paramref name="network"/> on <paramref name="data"/>.</summary>
     public Trainer(INetwork network, MnistDataset data, TrainingOptions options, TrainingHistory? history = null, int startStep = 0)
     {
-        options.Validate();
+        options.Validate(data.Train.Count, network.InputSize);
+        if (options.EvalEvery > 0 && data.Test.Count == 0) throw new ArgumentException("the test set holds no images to evaluate");
         if (network.InputSize != MnistSplit.PixelsPerImage)
             throw new ArgumentException($"the network takes {network.InputSize} inputs; MNIST images have {MnistSplit.PixelsPerImage}");
         _network = network;
@@ -36,6 +39,12 @@ public sealed class Trainer
 
     /// <summary>Steps at the start of a run whose allocations (buffers sized on first use) are not counted.</summary>
     public const int WarmUpSteps = 100;
+
+    /// <summary>Steps between two copies of the parameters kept for a divergence (a copy costs about one step's memory traffic).</summary>
+    public const int FiniteCopyEvery = 100;
+
+    // Most memory the batches prepared ahead may take (a full-dataset batch gets two slots, not eight).
+    private const long PrefetchBudgetBytes = 256L << 20;
 
     /// <summary>The rows so far (including those of the run being resumed).</summary>
     public TrainingHistory History { get; }
@@ -71,8 +80,9 @@ public sealed class Trainer
         // Evaluating beside training, the evaluation threads prepare batches between chunks (a
         // prefetch thread of its own would only compete with them for the cores); else the
         // prefetcher has a thread of its own when there is a second core.
+        int slots = overlap ? (int)Math.Clamp(PrefetchBudgetBytes / BatchPrefetcher.SlotBytes(_network.InputSize, batch), 2, PrefetchedBesideEvaluation) : 2;
         using var batches = new BatchPrefetcher(train, sampler, _network.InputSize, batch, _options.SkipZeroInputs,
-            slots: overlap ? PrefetchedBesideEvaluation : 2, ownThread: _options.PrefetchBatches && !overlap);
+            slots: slots, ownThread: _options.PrefetchBatches && !overlap);
         using var overlapped = overlap
             ? new OverlappedEvaluation(_network, Evaluator, _data.Test.Count, () => elapsedBefore + Stopwatch.GetElapsedTime(runStart).TotalSeconds,
                 _options.PrefetchBatches ? batches.PrepareAhead : null)
@@ -84,6 +94,9 @@ public sealed class Trainer
         int lossCount = 0;
         int step = StartStep;
         bool interrupted = false;
+        int? diverged = null;
+        var finite = _network.Clone();
+        int finiteStep = StartStep;
         for (; step < total; step++)
         {
             if (cancellation.IsCancellationRequested)
@@ -95,7 +108,14 @@ public sealed class Trainer
             long start = Stopwatch.GetTimestamp();
             var slot = batches.Next();
             workspace.PrepareInputs(slot.Pattern);
-            lossSum += _network.TrainStep(slot.Inputs, slot.Labels, _options.LearningRate, workspace);
+            float stepLoss = _network.TrainStep(slot.Inputs, slot.Labels, _options.LearningRate, workspace);
+            if (!float.IsFinite(stepLoss))
+            {
+                diverged = step;
+                batches.Release();
+                break;
+            }
+            lossSum += stepLoss;
             lossCount++;
             long trained = Stopwatch.GetTimestamp();
             trainTicks += trained - start;
@@ -120,6 +140,11 @@ public sealed class Trainer
             // handed back for refilling only now: refilled during an evaluation, it would take a core from the evaluation's threads
             batches.Release();
             if (overlapped is not null) Publish(overlapped, finished);
+            if ((step + 1 - StartStep) % FiniteCopyEvery == 0 && AllFinite(_network))
+            {
+                finite.CopyParametersFrom(_network);
+                finiteStep = step + 1;
+            }
             OnStep?.Invoke(step + 1);
         }
         if (overlapped is not null)
@@ -128,7 +153,27 @@ public sealed class Trainer
             Publish(overlapped, finished);
             evalTicks = Stopwatch.GetTimestamp() - runStart - trainTicks;
         }
-        return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency, allocated, Math.Max(0, step - StartStep - WarmUpSteps));
+        int warmSteps = Math.Max(0, step - StartStep - WarmUpSteps);
+        if (diverged is not null)
+        {
+            // the rows after the parameters put back would be repeated by a resume from them
+            _network.CopyParametersFrom(finite);
+            History.Rows.RemoveAll(row => row.Step >= finiteStep);
+            step = finiteStep;
+        }
+        return new TrainingResult(step, interrupted, (double)trainTicks / Stopwatch.Frequency, (double)evalTicks / Stopwatch.Frequency, allocated,
+            warmSteps, diverged);
+    }
+
+    private static bool AllFinite(INetwork network)
+    {
+        foreach (var layer in network.Layers)
+        {
+            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(Modeling.Gemm.Values(layer.Weight))
+                || !System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(Modeling.Gemm.Values(layer.Bias)))
+                return false;
+        }
+        return true;
     }
 
     // Rows of evaluations that ran beside training, announced on the training thread.

@@ -50,7 +50,22 @@ public sealed record TrainingOptions
 
     /// <summary>The number of steps these options train for on <paramref name="trainCount"/> samples.</summary>
     public int TotalSteps(int trainCount) =>
-        Epochs is int epochs ? (int)Math.Min(int.MaxValue, (long)epochs * ((trainCount + BatchSize - 1) / BatchSize)) : Steps;
+        Epochs is int epochs ? (int)Math.Min(int.MaxValue, (long)epochs * ((trainCount + (long)BatchSize - 1) / BatchSize)) : Steps;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when these options cannot train on <paramref name="trainCount"/>
+    /// images of <paramref name="features"/> features: an empty set, or a batch larger than the set.
+    /// </summary>
+    public void Validate(int trainCount, int features)
+    {
+        Validate();
+        if (trainCount <= 0) throw new ArgumentException("the training set holds no images");
+        if (BatchSize > trainCount)
+            throw new ArgumentException($"batch size must be at most the {trainCount} training images, got {BatchSize}");
+        long batchBytes = checked((long)features * BatchSize * sizeof(float));
+        if (batchBytes > Array.MaxLength)
+            throw new ArgumentException($"a batch of {BatchSize} samples of {features} features is larger than the largest array .NET allows");
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()

@@ -1,6 +1,7 @@
 using Mnist.Data;
 using Mnist.Imaging;
-using SkiaSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace Mnist.Runtime.Tests.Data;
 
@@ -33,12 +34,12 @@ public class PngFolderDatasetTests
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.File("train_x"));
         Directory.CreateDirectory(dir.File("test_x"));
-        var pixels = SyntheticMnist.Images(3);
+        var pixels = SyntheticMnist.Images(10);
         // 2 < 10 numerically but "10" < "2" as text
-        foreach (var (name, index) in new[] { ("10.png", 2), ("2.png", 1), ("1.png", 0) })
-            File.WriteAllBytes(Path.Combine(dir.File("train_x"), name), GrayPng.Encode(pixels.AsSpan(index * 784, 784), 28, 28));
+        for (int number = 1; number <= 10; number++)
+            File.WriteAllBytes(Path.Combine(dir.File("train_x"), $"{number}.png"), GrayPng.Encode(pixels.AsSpan((number - 1) * 784, 784), 28, 28));
         File.WriteAllBytes(Path.Combine(dir.File("test_x"), "1.png"), GrayPng.Encode(pixels.AsSpan(0, 784), 28, 28));
-        File.WriteAllText(dir.File("train_y.json"), "[0, 1, 2]");
+        File.WriteAllText(dir.File("train_y.json"), "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]");
         File.WriteAllText(dir.File("test_y.json"), "[7]");
 
         var dataset = PngFolderDataset.Read(dir.Path);
@@ -58,9 +59,8 @@ public class PngFolderDatasetTests
     public void Colour_png_is_refused_as_not_grayscale()
     {
         using var dir = WriteDataset();
-        using var bitmap = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Rgba8888, SKAlphaType.Premul));
-        bitmap.Erase(SKColors.Red);
-        File.WriteAllBytes(Path.Combine(dir.Path, "test_x", "00001.png"), bitmap.Encode(SKEncodedImageFormat.Png, 100).ToArray());
+        using var image = new Image<Rgba32>(28, 28, new Rgba32(255, 0, 0));
+        image.SaveAsPng(Path.Combine(dir.Path, "test_x", "00001.png"));
         var e = Assert.Throws<MnistDataException>(() => PngFolderDataset.Read(dir.Path));
         Assert.StartsWith("image is not 8-bit grayscale", e.Problem);
     }

@@ -78,4 +78,45 @@ public class CheckpointTests
         Assert.Equal(dir.File("m.npz"), e.FilePath);
         Assert.StartsWith("not a valid .npz (zip) archive", e.Problem);
     }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "+Inf")]
+    [InlineData(float.NegativeInfinity, "-Inf")]
+    public void A_checkpoint_with_a_non_finite_value_is_refused_naming_the_key_and_index(float bad, string name)
+    {
+        using var dir = new TempDirectory();
+        var network = new SeedNetwork(seed: 2);
+        network.Linear2.Weight[3, 17] = bad;
+        Checkpoint.Save(dir.File("m.npz"), network, new CheckpointInfo(network.Architecture, 5, 2));
+
+        var e = Assert.Throws<MnistDataException>(() => Checkpoint.Load(dir.File("m.npz"), new SeedNetwork()));
+        Assert.Equal($"linear2.weight holds a non-finite value ({name}) at [3, 17]: the model diverged; it cannot be used", e.Problem);
+    }
+
+    [Fact]
+    public void A_huge_unexpected_member_is_refused_from_its_header_without_inflating_it()
+    {
+        using var dir = new TempDirectory();
+        var network = new SeedNetwork(seed: 2);
+        Checkpoint.Save(dir.File("m.npz"), network, new CheckpointInfo(network.Architecture, 5, 2));
+        // the checkpoint's members, and a few KB that declare a 1.9 GB float32 array
+        var zip = new ZipBuilder();
+        using (var archive = ZipFile.OpenRead(dir.File("m.npz")))
+            foreach (var entry in archive.Entries)
+            {
+                using var stream = entry.Open();
+                var bytes = new MemoryStream();
+                stream.CopyTo(bytes);
+                zip.Add(entry.FullName, bytes.ToArray());
+            }
+        var header = NpyHeader.Format(NpyDType.Float32, [475_000_000]);
+        zip.AddRaw("extra.npy", ZipBuilder.Deflate(header), 0, header.Length + 1_900_000_000L, deflate: true);
+        File.WriteAllBytes(dir.File("bomb.npz"), zip.Build());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<MnistDataException>(() => Checkpoint.Load(dir.File("bomb.npz"), new SeedNetwork()));
+        Assert.Equal("does not fit 784-128(ReLU)-10 (unexpected extra)", e.Problem);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 16 << 20);
+    }
 }

@@ -12,27 +12,39 @@ public static class NpyFormat
     public static NpyArray Read(Stream stream, long length, string path)
     {
         var header = NpyHeader.Read(stream, path);
-        if (header.Descr.Contains('O'))
-            throw new MnistDataException(path, $"holds pickled Python objects (dtype '{header.Descr}'); refusing to load them");
-        var parsed = NpyDescr.Parse(header.Descr)
-            ?? throw new MnistDataException(path, $"unsupported dtype '{header.Descr}' (supported: u1 i1 i4 i8 f4 f8)");
+        var (parsed, expected) = Check(header, length, path);
         int itemSize = NpyDescr.Size(parsed.Type);
-        long elements;
-        try { elements = NpyArray.ElementCount(header.Shape); }
-        catch (OverflowException) { throw new MnistDataException(path, $"shape {NpyArray.FormatShape(header.Shape)} is too large"); }
-        long expected = elements * itemSize;
-        long actual = length - header.HeaderLength;
-        if (expected != actual)
-            throw new MnistDataException(path, $"shape {NpyArray.FormatShape(header.Shape)} of {header.Descr} needs {expected} bytes but {actual} follow the header");
-        if (expected > Array.MaxLength)
-            throw new MnistDataException(path, $"array of {expected} bytes is too large");
-
         var data = GC.AllocateUninitializedArray<byte>((int)expected);
         if (stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false) < data.Length)
             throw new MnistDataException(path, $"truncated: expected {expected} bytes of array data");
         if (parsed.BigEndian) SwapBytes(data, itemSize);
         if (header.FortranOrder && header.Shape.Length > 1) data = FortranToC(data, header.Shape, itemSize);
         return new NpyArray(parsed.Type, header.Shape, data);
+    }
+
+    /// <summary>
+    /// Checks a header against the <paramref name="length"/> bytes its array is stored in: a dtype we
+    /// read (never pickled objects) and a shape that accounts for exactly the bytes after the header.
+    /// Returns the type and the data's size, decided before anything is allocated.
+    /// </summary>
+    public static ((NpyDType Type, bool BigEndian) Type, long DataBytes) Check(NpyHeader header, long length, string path)
+    {
+        if (header.Descr.Contains('O'))
+            throw new MnistDataException(path, $"holds pickled Python objects (dtype '{header.Descr}'); refusing to load them");
+        var parsed = NpyDescr.Parse(header.Descr)
+            ?? throw new MnistDataException(path, $"unsupported dtype '{header.Descr}' (supported: u1 i1 i4 i8 f4 f8)");
+        long elements;
+        try { elements = NpyArray.ElementCount(header.Shape); }
+        catch (OverflowException) { throw new MnistDataException(path, $"shape {NpyArray.FormatShape(header.Shape)} is too large"); }
+        long expected;
+        try { expected = checked(elements * NpyDescr.Size(parsed.Type)); }
+        catch (OverflowException) { throw new MnistDataException(path, $"shape {NpyArray.FormatShape(header.Shape)} is too large"); }
+        long actual = length - header.HeaderLength;
+        if (expected != actual)
+            throw new MnistDataException(path, $"shape {NpyArray.FormatShape(header.Shape)} of {header.Descr} needs {expected} bytes but {actual} follow the header");
+        if (expected > Array.MaxLength)
+            throw new MnistDataException(path, $"array of {expected} bytes is too large");
+        return (parsed, expected);
     }
 
     /// <summary>Writes <paramref name="array"/> as a version 1.0 <c>.npy</c> in C order.</summary>
