@@ -3,20 +3,34 @@ using Spectre.Console;
 
 namespace Mnist.App.Cli;
 
-/// <summary>What every command's action gets: the parsed line and where to write.</summary>
-public sealed class CommandContext(ParseResult parse, TextWriter output, TextWriter error, CancellationToken cancellation)
+/// <summary>
+/// What every command's action gets: the parsed line and where to write. Results go to
+/// <see cref="Out"/>, banners and progress to <see cref="Progress"/> (standard output too, or
+/// nowhere in <c>--json</c> mode unless <c>--verbose</c> sends them to standard error), and only
+/// errors and warnings to <see cref="Error"/>.
+/// </summary>
+public sealed class CommandContext(ParseResult parse, TextWriter output, TextWriter error, Interruption interruption, TextWriter? progress = null)
 {
     /// <summary>The parsed command line.</summary>
     public ParseResult Parse => parse;
 
-    /// <summary>Standard output.</summary>
+    /// <summary>Standard output: results.</summary>
     public TextWriter Out => output;
 
-    /// <summary>Standard error.</summary>
+    /// <summary>Standard error: errors and warnings.</summary>
     public TextWriter Error => error;
 
-    /// <summary>Set by Ctrl+C.</summary>
-    public CancellationToken Cancellation => cancellation;
+    /// <summary>Banners and progress lines.</summary>
+    public TextWriter Progress => progress ?? output;
+
+    /// <summary>Set by Ctrl+C or SIGTERM.</summary>
+    public CancellationToken Cancellation => interruption.Token;
+
+    /// <summary>Why the command may be stopped, and the exit code it then ends with.</summary>
+    public Interruption Interruption => interruption;
+
+    /// <summary>True with <c>--verbose</c>.</summary>
+    public bool Verbose => parse.GetValue(MnistCli.Verbose);
 
     /// <summary>True when stdout is a terminal a person watches (progress bars, colour).</summary>
     public bool Interactive { get; } = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
@@ -40,8 +54,12 @@ public sealed class CommandContext(ParseResult parse, TextWriter output, TextWri
 
     private IAnsiConsole? _console;
 
-    /// <summary>The same context writing its standard output to <paramref name="writer"/>.</summary>
-    public CommandContext WithOutput(TextWriter writer) => new(parse, writer, error, cancellation);
+    /// <summary>
+    /// The context for a command whose standard output must hold one JSON document when <paramref name="json"/>:
+    /// banners and progress then go to standard error with <c>--verbose</c>, else nowhere.
+    /// </summary>
+    public CommandContext ForJson(bool json) =>
+        json ? new CommandContext(parse, output, error, interruption, Verbose ? error : TextWriter.Null) : this;
 
     /// <summary>The value of <paramref name="option"/>.</summary>
     public T? Get<T>(Option<T> option) => parse.GetValue(option);

@@ -40,7 +40,7 @@ public sealed class ComputeOptions
 
     /// <summary>
     /// Chooses the backend for <paramref name="network"/> at <paramref name="batch"/>, installs it and prints
-    /// the choice. <c>auto</c> times the products that will reach the backend: with
+    /// the choice (to the context's progress lines). <c>auto</c> times the products that will reach the backend: with
     /// <paramref name="sparseInputs"/> (the default of every command) the first layer's run in the sparse kernels instead.
     /// </summary>
     public BlasSelection Apply(CommandContext context, INetwork network, int batch, bool sparseInputs = true)
@@ -50,7 +50,7 @@ public sealed class ComputeOptions
             ?? throw new UsageException($"unknown BLAS backend '{name}' (from MNIST_BLAS; choose {string.Join(", ", BlasBackends.Names)})");
         var shapes = GemmShape.TrainingStep(network.Layers.Select(l => (l.Inputs, l.Outputs)), batch, sparseInputs);
         var selection = BlasBackends.Use(kind, context.Get(Threads), shapes);
-        context.Out.WriteLine(selection.ToString());
+        context.Progress.WriteLine(selection.ToString());
         return selection;
     }
 }

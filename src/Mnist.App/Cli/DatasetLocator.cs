@@ -16,13 +16,13 @@ public static class DatasetLocator
     {
         string directory = cacheDirectory ?? MnistFetcher.DefaultCacheDirectory();
         using var client = HttpSource.CreateClient();
-        var fetcher = new MnistFetcher(directory, MnistFetcher.DefaultSources(from, client, onlyFrom)) { Log = context.Error.WriteLine };
+        var fetcher = new MnistFetcher(directory, MnistFetcher.DefaultSources(from, client, onlyFrom)) { Log = context.Progress.WriteLine };
         // Verbose (data fetch): Fetch itself verifies and reports every file, so checking first
         // would hash all 55 MB twice. Otherwise one check decides whether there is anything to do.
         if (!verbose)
         {
             if (fetcher.IsComplete()) return directory;
-            context.Error.WriteLine($"fetching MNIST into {directory}");
+            context.Progress.WriteLine($"fetching MNIST into {directory}");
         }
         fetcher.Fetch(context.Cancellation);
         return directory;

@@ -11,4 +11,6 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>Stopped by Ctrl+C after saving what there was.</summary>
     public const int Interrupted = 130;
+    /// <summary>Stopped by SIGTERM after saving what there was.</summary>
+    public const int Terminated = 143;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Mnist.App.Commands;
 
 namespace Mnist.App.Cli;
@@ -10,21 +11,28 @@ namespace Mnist.App.Cli;
 public static class MnistCli
 {
     /// <summary>Shows stack traces of failures.</summary>
-    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "Show the stack trace of an error", Recursive = true };
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "Show the stack trace of an error, and progress lines in --json mode (on stderr)", Recursive = true };
 
-    /// <summary>Runs <c>mnist</c> with <paramref name="args"/>; returns the exit code.</summary>
+    /// <summary>Runs <c>mnist</c> with <paramref name="args"/>, stopping on Ctrl+C or SIGTERM; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        using var cancellation = new CancellationTokenSource();
+        var interruption = new Interruption();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
+            // a second Ctrl+C ends the process at once
+            if (interruption.Requested) return;
             e.Cancel = true;
-            cancellation.Cancel();
+            interruption.Request(terminate: false);
         };
         Console.CancelKeyPress += onCancel;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            interruption.Request(terminate: true);
+        });
         try
         {
-            return Run(args, output, error, cancellation.Token);
+            return Run(args, output, error, interruption);
         }
         finally
         {
@@ -32,12 +40,16 @@ public static class MnistCli
         }
     }
 
-    /// <summary>Runs <c>mnist</c> with <paramref name="args"/> and an external cancellation.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation)
+    /// <summary>Runs <c>mnist</c> with <paramref name="args"/> and an external cancellation (which acts as Ctrl+C).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation) =>
+        Run(args, output, error, new Interruption(cancellation));
+
+    /// <summary>Runs <c>mnist</c> with <paramref name="args"/>, stopped by <paramref name="interruption"/>.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, Interruption interruption)
     {
         var root = new RootCommand("mnist: a compiled neural network for handwritten digits, from the raw data to a prediction grid.");
         root.Options.Add(Verbose);
-        var binder = new CommandBinder(output, error, cancellation);
+        var binder = new CommandBinder(output, error, interruption);
         foreach (var command in Commands()) root.Subcommands.Add(command.Build(binder));
 
         var parseResult = root.Parse(args);
@@ -47,7 +59,15 @@ public static class MnistCli
             error.WriteLine("Run 'mnist --help' (or 'mnist COMMAND --help') for usage.");
             return ExitCodes.Usage;
         }
-        return parseResult.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        try
+        {
+            return parseResult.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            // the commands' own handler has caught what they throw; this is the last line of defence
+            return CommandBinder.Report(error, e, parseResult.GetValue(Verbose));
+        }
     }
 
     private static IEnumerable<ICommandDefinition> Commands() =>

@@ -9,6 +9,7 @@ public static class ModelFiles
     /// <summary>A <see cref="DigitClassifier"/> with the parameters of <paramref name="path"/>.</summary>
     public static DigitClassifier Load(string path)
     {
+        if (Directory.Exists(path)) throw new MnistDataException(path, "is a directory, not a model file");
         if (!File.Exists(path)) throw new MnistDataException(path, "model file not found");
         var network = new DigitClassifier();
         Checkpoint.Load(path, network);

@@ -16,11 +16,11 @@ namespace Mnist.App.Commands;
 /// </summary>
 public sealed class BenchCommand : ICommandDefinition
 {
-    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object" };
+    private readonly Option<bool> _json = SharedOptions.Json();
     private readonly Option<int> _steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 10_000 };
     private readonly Option<int> _evalEvery = new("--eval-every") { Description = "Evaluate every N steps (0: never)", DefaultValueFactory = _ => 50 };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
-    private readonly Option<string?> _data = new("--data") { Description = "Dataset (default: the fetched MNIST)" };
+    private readonly Option<string?> _data = SharedOptions.Data();
     private readonly Option<bool> _denseInputs = new("--dense-inputs") { Description = "Multiply every input, zeros included (measures the dense BLAS path)" };
     private readonly ComputeOptions _compute = new();
 
@@ -36,8 +36,8 @@ public sealed class BenchCommand : ICommandDefinition
     private int Run(CommandContext context)
     {
         bool json = context.Get(_json);
-        var quiet = json ? context.WithOutput(TextWriter.Null) : context;
-        var data = DatasetLocator.Load(context, context.Get(_data));
+        var quiet = context.ForJson(json);
+        var data = DatasetLocator.Load(quiet, context.Get(_data));
         var network = new DigitClassifier(context.Get(_seed));
         var selection = _compute.Apply(quiet, network, 32, sparseInputs: !context.Get(_denseInputs));
         int threads = context.Get(_compute.Threads);
@@ -49,7 +49,7 @@ public sealed class BenchCommand : ICommandDefinition
             EvalThreads = threads,
             SkipZeroInputs = !context.Get(_denseInputs),
         };
-        try { options.Validate(); }
+        try { options.Validate(data.Train.Count, DigitClassifier.InputSize); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
         var trainer = new Trainer(network, data, options);

@@ -16,7 +16,7 @@ public sealed class DataCommand : ICommandDefinition
     private readonly Argument<string> _infoPath = new("PATH") { Description = "An .npz, a directory of IDX files, or a PNG dataset directory" };
     private readonly Argument<string?> _source = new("SOURCE") { Description = "Dataset to convert (default: the fetched MNIST)", Arity = ArgumentArity.ZeroOrOne };
     private readonly Option<string> _to = new("--to") { Description = "Output format", Required = true };
-    private readonly Option<string> _out = new("--out") { Description = "Output file (npz) or directory (idx, png)", Required = true };
+    private readonly Option<string> _out = SharedOptions.NonEmpty(new Option<string>("--out") { Description = "Output file (npz) or directory (idx, png): new, or a dataset of the same format", Required = true });
     private readonly Option<string> _keys = new("--keys") { Description = "npz key names: seed (train_x ...) or keras (x_train ...)", DefaultValueFactory = _ => "seed" };
     private readonly Option<bool> _compress = new("--compress") { Description = "Deflate npz members / gzip IDX files" };
 
@@ -69,9 +69,10 @@ public sealed class DataCommand : ICommandDefinition
     {
         string? source = context.Get(_source);
         var dataset = DatasetLocator.Load(context, source);
+        context.Cancellation.ThrowIfCancellationRequested();
         var format = Enum.Parse<DatasetFormat>(context.Get(_to)!, ignoreCase: true);
         string output = context.Get(_out)!;
-        DatasetFiles.Write(output, dataset, format, NpzKeys.FromName(context.Get(_keys)!), context.Get(_compress));
+        DatasetFiles.Write(output, dataset, format, NpzKeys.FromName(context.Get(_keys)!), context.Get(_compress), context.Cancellation);
         context.Out.WriteLine($"wrote {dataset.Train.Count + dataset.Test.Count} images to {output} ({format.ToString().ToLowerInvariant()})");
         return ExitCodes.Success;
     }

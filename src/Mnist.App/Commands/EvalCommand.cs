@@ -10,9 +10,9 @@ namespace Mnist.App.Commands;
 /// <summary><c>mnist eval</c>: accuracy, loss, per-class precision and recall, and the confusion matrix of a model on the test set.</summary>
 public sealed class EvalCommand : ICommandDefinition
 {
-    private readonly Option<string> _model = new("--model") { Description = "Model checkpoint (.npz written by mnist train)", Required = true };
-    private readonly Option<string?> _data = new("--data") { Description = "Dataset whose test split is used (default: the fetched MNIST)" };
-    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object instead of tables" };
+    private readonly Option<string> _model = SharedOptions.Model();
+    private readonly Option<string?> _data = SharedOptions.Data("Dataset whose test split is used");
+    private readonly Option<bool> _json = SharedOptions.Json();
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
@@ -26,11 +26,12 @@ public sealed class EvalCommand : ICommandDefinition
 
     private int Run(CommandContext context)
     {
+        bool json = context.Get(_json);
+        context = context.ForJson(json);
         INetwork network = ModelFiles.Load(context.Get(_model)!);
         var data = DatasetLocator.Load(context, context.Get(_data));
-        bool json = context.Get(_json);
-        // in JSON mode stdout carries the JSON alone
-        var selection = _compute.Apply(json ? context.WithOutput(TextWriter.Null) : context, network, 1000);
+        if (data.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images");
+        var selection = _compute.Apply(context, network, 1000);
         var result = new Evaluator(network, data.Test, threads: context.Get(_compute.Threads)).Evaluate();
 
         if (json)

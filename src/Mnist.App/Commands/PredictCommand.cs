@@ -11,9 +11,9 @@ namespace Mnist.App.Commands;
 /// <summary><c>mnist predict</c>: the digit in each image the user drew, prepared the way MNIST's images were.</summary>
 public sealed class PredictCommand : ICommandDefinition
 {
-    private readonly Option<string> _model = new("--model") { Description = "Model checkpoint (.npz written by mnist train)", Required = true };
+    private readonly Option<string> _model = SharedOptions.Model();
     private readonly Argument<string[]> _images = new("IMAGE") { Description = "PNG or JPEG files, one digit each", Arity = ArgumentArity.OneOrMore };
-    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON array instead of lines" };
+    private readonly Option<bool> _json = SharedOptions.Json();
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
@@ -27,9 +27,9 @@ public sealed class PredictCommand : ICommandDefinition
 
     private int Run(CommandContext context)
     {
+        context = context.ForJson(context.Get(_json));
         INetwork network = ModelFiles.Load(context.Get(_model)!);
-        // the backend line goes to stderr here: stdout carries the predictions alone
-        _compute.Apply(context.WithOutput(context.Error), network, 1);
+        _compute.Apply(context, network, 1);
         var workspace = network.CreateWorkspace(1);
         var inputs = Matrix<float>.Build.Dense(network.InputSize, 1);
         var prediction = new int[1];

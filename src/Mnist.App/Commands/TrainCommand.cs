@@ -15,7 +15,7 @@ namespace Mnist.App.Commands;
 /// </summary>
 public sealed class TrainCommand : ICommandDefinition
 {
-    private readonly Option<string?> _data = new("--data") { Description = "Dataset (.npz, IDX directory or PNG directory; default: the fetched MNIST)" };
+    private readonly Option<string?> _data = SharedOptions.Data();
     private readonly Option<float> _lr = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.1f };
     private readonly Option<int> _batch = new("--batch") { Description = "Samples per step", DefaultValueFactory = _ => 32 };
     private readonly Option<int> _steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 10_000 };
@@ -23,8 +23,8 @@ public sealed class TrainCommand : ICommandDefinition
     private readonly Option<bool> _shuffle = new("--shuffle") { Description = "Shuffled epochs instead of sampling with replacement" };
     private readonly Option<int> _evalEvery = new("--eval-every") { Description = "Evaluate the test set every N steps (0: never)", DefaultValueFactory = _ => 50 };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the initial parameters and the batch order", DefaultValueFactory = _ => 0 };
-    private readonly Option<string?> _out = new("--out") { Description = "Output directory (default: runs/<timestamp>)" };
-    private readonly Option<string?> _resume = new("--resume") { Description = "Continue the run in this directory (its model.npz and history.csv)" };
+    private readonly Option<string?> _out = SharedOptions.NonEmpty(new Option<string?>("--out") { Description = "Output directory (default: runs/<timestamp>)" });
+    private readonly Option<string?> _resume = SharedOptions.NonEmpty(new Option<string?>("--resume") { Description = "Continue the run in this directory (its model.npz and history.csv)" });
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
@@ -57,6 +57,8 @@ public sealed class TrainCommand : ICommandDefinition
 
         string? resume = context.Get(_resume);
         string output = Path.GetFullPath(context.Get(_out) ?? resume ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        // outputs are checked before any work: a run must not train for minutes and then fail to save
+        if (File.Exists(output)) throw new MnistDataException(output, "is a file; --out names the run directory to write");
         var network = new DigitClassifier(options.Seed);
         var (history, startStep) = resume is null ? (new TrainingHistory(), 0) : Resume(resume, network);
 
@@ -75,9 +77,15 @@ public sealed class TrainCommand : ICommandDefinition
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"final test accuracy {accuracy * 100:F2}% (loss {loss:F4}) after {result.StepsDone:N0} steps; training {result.TrainSeconds:F2} s, evaluation {result.EvalSeconds:F2} s"));
         context.Out.WriteLine($"wrote {Path.Combine(output, "model.npz")}, history.csv, accuracy.png, grid.png");
+        if (result.DivergedAtStep is int diverged)
+        {
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"error: the training loss became non-finite (NaN or infinite) at step {diverged}: the learning rate {options.LearningRate} is too high for this network; model.npz holds the last finite parameters, after {result.StepsDone} steps"));
+            return ExitCodes.Failure;
+        }
         if (!result.Interrupted) return ExitCodes.Success;
         context.Error.WriteLine($"interrupted at step {result.StepsDone}; the checkpoint and history are saved (resume with --resume {output})");
-        return ExitCodes.Interrupted;
+        return context.Interruption.ExitCode;
     }
 
     /// <summary>What a finished run leaves for the output files.</summary>
@@ -86,6 +94,9 @@ public sealed class TrainCommand : ICommandDefinition
     private FinishedRun Train(CommandContext context, DigitClassifier network, TrainingOptions options, TrainingHistory history, int startStep, string output)
     {
         var data = DatasetLocator.Load(context, context.Get(_data));
+        try { options.Validate(data.Train.Count, DigitClassifier.InputSize); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (data.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images to evaluate");
         _compute.Apply(context, network, options.BatchSize);
         int total = options.TotalSteps(data.Train.Count);
         string sampling = options.Shuffle || options.Epochs is not null ? "shuffled epochs" : "sampling with replacement";
