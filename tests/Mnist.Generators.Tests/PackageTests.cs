@@ -20,7 +20,10 @@ public class PackageTests
             // a fresh version each run, so NuGet's global cache never serves an older build
             string version = "0.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
             string feed = Path.Combine(work, "feed");
-            Run(root, "pack", "src/Mnist.Runtime/Mnist.Runtime.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}");
+            // packed from a copy of the sources: a build in place would rewrite the Mnist.Runtime.dll that the
+            // other test projects' outputs share with src/ (the SDK copies it as a hard link) with this version
+            string sources = CopySources(root, Path.Combine(work, "src"));
+            Run(sources, "pack", "src/Mnist.Runtime/Mnist.Runtime.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}");
             Assert.Single(Directory.GetFiles(feed, "Mnist.Runtime.*.nupkg"));
 
             string consumer = Path.Combine(work, "consumer");
@@ -35,6 +38,28 @@ public class PackageTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    private static string CopySources(string root, string destination)
+    {
+        foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "README.md" })
+        {
+            Directory.CreateDirectory(destination);
+            File.Copy(Path.Combine(root, file), Path.Combine(destination, file));
+        }
+        foreach (string project in new[] { "Mnist.Runtime", "Mnist.Generators" })
+        {
+            string from = Path.Combine(root, "src", project);
+            foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                string relative = Path.GetRelativePath(from, file);
+                if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
+                string target = Path.Combine(destination, "src", project, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+        return destination;
     }
 
     private static string Run(string directory, params string[] args)
