@@ -39,7 +39,7 @@ public class NetworkBenchmarks
         BatchLoader.LoadRange(data.Test, 0, _test, new int[data.Test.Count]);
         _testPredictions = new int[data.Test.Count];
         _one = Matrix<float>.Build.Dense(784, 1);
-        BatchLoader.Scale(data.Test.Image(0), Mnist.Modeling.Gemm.Values(_one));
+        BatchLoader.Scale(data.Test.Image(0), Mnist.Kernels.Gemm.Values(_one));
         _onePrediction = new int[1];
     }
 

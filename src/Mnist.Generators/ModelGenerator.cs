@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Mnist.Generators.Emitting;
+using Mnist.Generators.Kinds;
 using Mnist.Generators.Model;
 using Mnist.Generators.Parsing;
 
@@ -15,14 +16,26 @@ namespace Mnist.Generators
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelGenerator : IIncrementalGenerator
     {
+        private readonly LayerKinds _kinds;
+
+        /// <summary>The generator with the runtime's layer kinds.</summary>
+        public ModelGenerator()
+            : this(LayerKinds.Default)
+        {
+        }
+
+        /// <summary>A generator with the layer kinds <paramref name="kinds"/> (tests add kinds of their own).</summary>
+        internal ModelGenerator(LayerKinds kinds) => _kinds = kinds;
+
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            var kinds = _kinds;
             var parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     KnownNames.NetworkAttribute,
                     static (node, _) => node is ClassDeclarationSyntax,
-                    static (syntax, cancellation) => ModelParser.Parse(syntax, cancellation))
+                    (syntax, cancellation) => ModelParser.Parse(syntax, kinds, cancellation))
                 .WithTrackingName(TrackingNames.Parse);
 
             var specs = parsed
@@ -34,7 +47,7 @@ namespace Mnist.Generators
                 .SelectMany(static (model, _) => model.Diagnostics)
                 .WithTrackingName(TrackingNames.Diagnostics);
 
-            context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, ModelEmitter.Emit(spec)));
+            context.RegisterSourceOutput(specs, (output, spec) => output.AddSource(spec.HintName, ModelEmitter.Emit(spec, kinds)));
             context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
         }
     }

@@ -21,6 +21,8 @@ public class DiagnosticTests
     [InlineData("MNIST010", 1, 1, "[Network(Inputs = 4)]\n[Dense(2, Name = \"my layer\")]\npublic partial class Net { }")]
     [InlineData("MNIST010", 1, 1, "[Network(Inputs = 4)]\n[Dense(2, Name = \"forward\")]\npublic partial class Net { }")]
     [InlineData("MNIST011", 1, 28, "[Network(Inputs = 4)] [Dense(2)]\npublic static partial class Net { }")]
+    [InlineData("MNIST004", 0, 1, "[Network(Channels = 1, Height = 0, Width = 28)]\n[Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST012", 0, 1, "[Network(Inputs = 784, Channels = 1, Height = 28, Width = 28)]\n[Dense(2)]\npublic partial class Net { }")]
     public void Bad_spec_reports_its_diagnostic_at_the_right_place_and_generates_nothing(string id, int line, int column, string body)
     {
         var (_, diagnostics, run) = GeneratorHarness.Generate("using Mnist;\n" + body);

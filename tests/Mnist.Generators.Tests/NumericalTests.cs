@@ -34,24 +34,26 @@ public class NumericalTests
 
         float loss = network.Loss(inputs, labels, workspace);
         network.Backward(labels, workspace);
-        Assert.Equal(density < Mnist.Modeling.SparseInputs.MaxDensity, workspace.InputPattern.IsSparse);
+        Assert.Equal(density < Tuning.MaxSparseDensity, workspace.SkippedZeroInputs);
 
-        Assert.Equal(ReferenceMlp.Loss(ReferenceMlp.Logits(network.Layers, inputs), labels), loss, 5);
+        var layers = ReferenceMlp.DenseLayers(network);
+        Assert.Equal(ReferenceMlp.Loss(ReferenceMlp.Logits(layers, inputs), labels), loss, 5);
+        Assert.Equal(network.Parameters.Select(p => p.Name), workspace.Gradients.Select(g => g.Name));
         var random = new Random(3);
-        for (int l = 0; l < network.Layers.Count; l++)
+        foreach (var layer in layers)
         {
-            var layer = network.Layers[l];
-            var gradient = workspace.Gradients[l];
+            var weight = workspace.Gradients.Single(g => g.Name == $"{layer.Name}.weight");
+            var bias = workspace.Gradients.Single(g => g.Name == $"{layer.Name}.bias");
             for (int k = 0; k < 40; k++)
             {
                 int o = random.Next(layer.Outputs), i = random.Next(layer.Inputs);
                 double numeric = CentralDifference(network, inputs, labels, (lay, oo, ii) => lay == layer && oo == o && ii == i, null);
-                AssertClose(numeric, gradient.Weight[o, i], $"{layer.Name}.weight[{o},{i}]");
+                AssertClose(numeric, weight[o, i], $"{layer.Name}.weight[{o},{i}]");
             }
             for (int o = 0; o < Math.Min(layer.Outputs, 10); o++)
             {
                 double numeric = CentralDifference(network, inputs, labels, null, (lay, oo) => lay == layer && oo == o);
-                AssertClose(numeric, gradient.Bias[o], $"{layer.Name}.bias[{o}]");
+                AssertClose(numeric, bias[o], $"{layer.Name}.bias[{o}]");
             }
         }
     }
@@ -70,17 +72,19 @@ public class NumericalTests
         float foldedLoss = folded.TrainStep(inputs, labels, 0.1f, foldedWorkspace);
         float separateLoss = separate.Loss(inputs, labels, separateWorkspace);
         separate.Backward(labels, separateWorkspace);
-        for (int l = 0; l < separate.Layers.Count; l++)
+        for (int p = 0; p < separate.Parameters.Count; p++)
         {
-            separate.Layers[l].Weight.Subtract(separateWorkspace.Gradients[l].Weight.Multiply(0.1f), separate.Layers[l].Weight);
-            separate.Layers[l].Bias.Subtract(separateWorkspace.Gradients[l].Bias.Multiply(0.1f), separate.Layers[l].Bias);
+            var values = separate.Parameters[p].Values;
+            var gradient = separateWorkspace.Gradients[p].Values;
+            for (int k = 0; k < values.Length; k++) values[k] -= 0.1f * gradient[k];
         }
 
         Assert.Equal(separateLoss, foldedLoss);
-        for (int l = 0; l < folded.Layers.Count; l++)
+        for (int p = 0; p < folded.Parameters.Count; p++)
         {
-            Assert.True(folded.Layers[l].Weight.Subtract(separate.Layers[l].Weight).Enumerate().Max(Math.Abs) < 1e-6f);
-            Assert.True(folded.Layers[l].Bias.Subtract(separate.Layers[l].Bias).AbsoluteMaximum() < 1e-6f);
+            var a = folded.Parameters[p].Values.ToArray();
+            var b = separate.Parameters[p].Values.ToArray();
+            Assert.True(a.Zip(b, (x, y) => Math.Abs(x - y)).Max() < 1e-6f, folded.Parameters[p].Name);
         }
     }
 
@@ -127,7 +131,8 @@ public class NumericalTests
 
         Assert.Equal(expected[0], logits[0, 0], 6);
         Assert.Equal(expected[1], logits[1, 0], 6);
-        Assert.Equal((float)w1[1, 2], network.Layers[0].Weight[1, 2]);
+        Assert.Equal((float)w1[1, 2], ((DenseLayer)network.Layers[0]).Weight[1, 2]);
+        Assert.Equal((float)w1[1, 2], network.Parameters[0][1, 2]);
         Assert.InRange(Math.Abs(w1[0, 0]), 0, 1 / Math.Sqrt(3));
     }
 
@@ -141,7 +146,7 @@ public class NumericalTests
 
         network.Predict(inputs, predictions, workspace);
 
-        var reference = ReferenceMlp.Logits(network.Layers, inputs);
+        var reference = ReferenceMlp.Logits(ReferenceMlp.DenseLayers(network), inputs);
         for (int s = 0; s < 5; s++)
         {
             Assert.Equal(Array.IndexOf(reference[s], reference[s].Max()), predictions[s]);
@@ -163,7 +168,7 @@ public class NumericalTests
         // Double-precision differences of the double reference: h = 1e-5 leaves a truncation error
         // of O(h^2) ~ 1e-10 and a rounding error of ~1e-16/h ~ 1e-11, far below the float gradients' own error.
         const double h = 1e-5;
-        double Loss(double delta) => ReferenceMlp.Loss(ReferenceMlp.Logits(network.Layers, inputs,
+        double Loss(double delta) => ReferenceMlp.Loss(ReferenceMlp.Logits(ReferenceMlp.DenseLayers(network), inputs,
             (l, o, i) => l.Weight[o, i] + (weightSelected?.Invoke(l, o, i) == true ? delta : 0),
             (l, o) => l.Bias[o] + (biasSelected?.Invoke(l, o) == true ? delta : 0)), labels);
         return (Loss(h) - Loss(-h)) / (2 * h);

@@ -8,6 +8,9 @@ namespace Mnist.Generators.Tests;
 /// </summary>
 public static class ReferenceMlp
 {
+    /// <summary>The network's layers, which must all be dense.</summary>
+    public static IReadOnlyList<DenseLayer> DenseLayers(INetwork network) => network.Layers.Cast<DenseLayer>().ToList();
+
     public static double[][] Logits(IReadOnlyList<DenseLayer> layers, Matrix<float> inputs, Func<DenseLayer, int, int, double>? weight = null, Func<DenseLayer, int, double>? bias = null)
     {
         weight ??= (l, o, i) => l.Weight[o, i];

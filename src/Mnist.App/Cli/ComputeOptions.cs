@@ -48,9 +48,8 @@ public sealed class ComputeOptions
         string name = context.Get(Blas)!;
         var kind = BlasBackends.Parse(name)
             ?? throw new UsageException($"unknown BLAS backend '{name}' (from MNIST_BLAS; choose {string.Join(", ", BlasBackends.Names)})");
-        var shapes = GemmShape.TrainingStep(network.Layers.Select(l => (l.Inputs, l.Outputs)), batch, sparseInputs);
-        var selection = BlasBackends.Use(kind, context.Get(Threads), shapes);
-        context.Progress.WriteLine(selection.ToString());
+        var selection = MnistBlas.Use(kind, context.Get(Threads), network.Products(batch, sparseInputs && network.ReadsSparseInputs));
+        context.Progress.WriteLine($"{selection}; kernels: {Kernels.SimdWidth.Name}");
         return selection;
     }
 }

@@ -87,20 +87,19 @@ public sealed class BenchCommand : ICommandDefinition
         return ExitCodes.Success;
     }
 
-    /// <summary>Median of 20 one-call predictions of the whole split, and of 1,000 one-image predictions.</summary>
+    /// <summary>Median of 20 one-call predictions of the whole split (through <see cref="Predictor"/>, as a program would), and of 1,000 one-image predictions.</summary>
     private static (double BatchMs, double SingleUs) Inference(DigitClassifier network, Data.MnistSplit test, bool skipZeros)
     {
         var all = Matrix<float>.Build.Dense(DigitClassifier.InputSize, test.Count);
         var labels = new int[test.Count];
         var predictions = new int[test.Count];
-        var workspace = network.CreateWorkspace(test.Count);
-        workspace.SkipZeroInputs = skipZeros;
+        var predictor = new Predictor(network) { SkipZeroInputs = skipZeros };
         BatchLoader.LoadRange(test, 0, all, labels);
         var batch = new double[20];
         for (int r = -3; r < batch.Length; r++)
         {
             long start = Stopwatch.GetTimestamp();
-            network.Predict(all, predictions, workspace);
+            predictor.Predict(all, predictions);
             if (r >= 0) batch[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
@@ -113,7 +112,7 @@ public sealed class BenchCommand : ICommandDefinition
         {
             int image = (r + 50) % test.Count;
             long start = Stopwatch.GetTimestamp();
-            BatchLoader.Scale(test.Image(image), Modeling.Gemm.Values(one));
+            BatchLoader.Scale(test.Image(image), Kernels.Gemm.Values(one));
             network.Predict(one, prediction, single);
             if (r >= 0) latencies[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }

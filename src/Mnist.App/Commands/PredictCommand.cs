@@ -37,7 +37,7 @@ public sealed class PredictCommand : ICommandDefinition
         foreach (string path in context.Get(_images)!)
         {
             byte[] pixels = DigitImage.FromFile(path);
-            BatchLoader.Scale(pixels, Mnist.Modeling.Gemm.Values(inputs));
+            BatchLoader.Scale(pixels, Mnist.Kernels.Gemm.Values(inputs));
             network.Predict(inputs, prediction, workspace);
             var probabilities = Enumerable.Range(0, network.OutputSize).Select(c => workspace.Probabilities[c, 0]).ToArray();
             var top = probabilities.Select((p, digit) => (Digit: digit, Probability: p)).OrderByDescending(t => t.Probability).Take(3).ToArray();

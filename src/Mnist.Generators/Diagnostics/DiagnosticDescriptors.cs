@@ -16,7 +16,7 @@ namespace Mnist.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor NoLayers = new DiagnosticDescriptor(
             "MNIST002", "Network has no layers",
-            "The network class '{0}' has no [Dense] layers; add at least one (the last one gives the logits)",
+            "The network class '{0}' has no layers; add at least one, such as [Dense] (the last one gives the logits)",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
         public static readonly DiagnosticDescriptor UnitsMustBePositive = new DiagnosticDescriptor(
@@ -26,7 +26,7 @@ namespace Mnist.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor InputsMustBePositive = new DiagnosticDescriptor(
             "MNIST004", "Network inputs missing or not positive",
-            "The network class '{0}' must set [Network(Inputs = N)] with N > 0 (found {1})",
+            "The network class '{0}' must set [Network(Inputs = N)] or [Network(Channels = C, Height = H, Width = W)] with positive values (found {1})",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
         public static readonly DiagnosticDescriptor DuplicateLayerName = new DiagnosticDescriptor(
@@ -64,11 +64,16 @@ namespace Mnist.Generators.Diagnostics
             "The network class '{0}' must not be static: networks are objects with parameters",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor ConflictingInputShape = new DiagnosticDescriptor(
+            "MNIST012", "Conflicting input shape",
+            "The network class '{0}' sets both Inputs and Channels/Height/Width; give a flat input (Inputs) or an image shape, not both",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
         public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
         {
             ClassMustBePartial, NoLayers, UnitsMustBePositive, InputsMustBePositive, DuplicateLayerName,
             GenericClassNotSupported, NestedClassNotSupported, UnknownActivation, TooManyParameters,
-            InvalidLayerName, StaticClassNotSupported,
+            InvalidLayerName, StaticClassNotSupported, ConflictingInputShape,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

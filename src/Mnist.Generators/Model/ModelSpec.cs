@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace Mnist.Generators.Model
 {
     /// <summary>
@@ -6,25 +8,17 @@ namespace Mnist.Generators.Model
     /// </summary>
     /// <param name="Namespace">Containing namespace; null for the global namespace.</param>
     /// <param name="ClassName">The partial class.</param>
-    /// <param name="Inputs">Input features per sample.</param>
+    /// <param name="Input">The shape of one input sample.</param>
     /// <param name="Layers">The layers in order; the last gives the logits.</param>
-    internal sealed record ModelSpec(string? Namespace, string ClassName, int Inputs, EquatableArray<LayerSpec> Layers)
+    internal sealed record ModelSpec(string? Namespace, string ClassName, ShapeSpec Input, EquatableArray<LayerSpec> Layers)
     {
         /// <summary>File name of the generated source.</summary>
         public string HintName => (Namespace is null ? ClassName : Namespace + "." + ClassName) + ".g.cs";
 
         /// <summary>Number of classes.</summary>
-        public int Outputs => Layers[Layers.Count - 1].Units;
+        public long Outputs => Layers[Layers.Count - 1].Output.Features;
 
-        /// <summary>Weights and biases of every layer.</summary>
-        public long ParameterCount
-        {
-            get
-            {
-                long count = 0;
-                foreach (var layer in Layers) count += (long)layer.Inputs * layer.Units + layer.Units;
-                return count;
-            }
-        }
+        /// <summary>Trainable values of every layer.</summary>
+        public long ParameterCount => Layers.Sum(l => l.ParameterCount);
     }
 }

@@ -4,13 +4,12 @@ namespace Mnist.Generators.Parsing
     internal static class KnownNames
     {
         public const string NetworkAttribute = "Mnist.NetworkAttribute";
-        public const string DenseAttribute = "Mnist.DenseAttribute";
 
         /// <summary>Members of the generated class a layer property must not collide with.</summary>
         public static readonly string[] GeneratedMembers =
         {
-            "InputSize", "OutputSize", "ParameterCount", "Layers", "Architecture", "CreateWorkspace", "Forward",
-            "Loss", "Backward", "TrainStep", "Predict", "CopyParametersFrom", "Clone", "Workspace",
+            "InputSize", "InputShape", "OutputSize", "ParameterCount", "Layers", "Parameters", "Architecture", "ReadsSparseInputs",
+            "Products", "CreateWorkspace", "Forward", "Loss", "Backward", "TrainStep", "Predict", "CopyParametersFrom", "Clone", "Workspace",
         };
     }
 }

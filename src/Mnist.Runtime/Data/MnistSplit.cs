@@ -1,8 +1,9 @@
 namespace Mnist.Data;
 
 /// <summary>
-/// One half of MNIST (train or test): images as raw bytes (row-major 28×28, 0 = background,
-/// 255 = ink) and labels 0–9. Bytes, not floats: all of MNIST is 55 MB this way.
+/// One half of MNIST (train or test), or of any labelled image set: images as raw bytes (each image's
+/// values channel by channel, row by row; for MNIST 1×28×28, 0 = background, 255 = ink) and labels.
+/// Bytes, not floats: all of MNIST is 55 MB this way.
 /// </summary>
 public sealed class MnistSplit
 {
@@ -12,16 +13,30 @@ public sealed class MnistSplit
     /// <summary>Pixels per image.</summary>
     public const int PixelsPerImage = Side * Side;
 
-    /// <summary>Wraps the arrays; they must already be validated (see the readers).</summary>
+    /// <summary>Wraps MNIST-shaped arrays (28×28 images); they must already be validated (see the readers).</summary>
     public MnistSplit(byte[] images, byte[] labels)
+        : this(images, labels, new SampleShape(1, Side, Side))
     {
-        if (images.Length != labels.Length * PixelsPerImage)
-            throw new ArgumentException($"{images.Length} pixel bytes do not make {labels.Length} images of {Side}x{Side}.");
-        Images = images;
-        Labels = labels;
     }
 
-    /// <summary>All images, one after another, <see cref="PixelsPerImage"/> bytes each.</summary>
+    /// <summary>Wraps images of <paramref name="shape"/> and their labels.</summary>
+    public MnistSplit(byte[] images, byte[] labels, SampleShape shape)
+    {
+        if (shape.Features <= 0) throw new ArgumentException($"images of shape {shape} hold no pixels", nameof(shape));
+        if (images.Length != (long)labels.Length * shape.Features)
+            throw new ArgumentException($"{images.Length} pixel bytes do not make {labels.Length} images of {shape}.");
+        Images = images;
+        Labels = labels;
+        Shape = shape;
+    }
+
+    /// <summary>The shape of every image (1×28×28 for MNIST).</summary>
+    public SampleShape Shape { get; }
+
+    /// <summary>Bytes per image.</summary>
+    public int ImageSize => Shape.Features;
+
+    /// <summary>All images, one after another, <see cref="ImageSize"/> bytes each.</summary>
     public byte[] Images { get; }
 
     /// <summary>One label (0–9) per image.</summary>
@@ -31,12 +46,12 @@ public sealed class MnistSplit
     public int Count => Labels.Length;
 
     /// <summary>The pixels of image <paramref name="index"/>.</summary>
-    public ReadOnlySpan<byte> Image(int index) => Images.AsSpan(index * PixelsPerImage, PixelsPerImage);
+    public ReadOnlySpan<byte> Image(int index) => Images.AsSpan(index * ImageSize, ImageSize);
 
     /// <summary>How many images carry each label 0–9.</summary>
     public int[] LabelHistogram()
     {
-        var histogram = new int[10];
+        var histogram = new int[Math.Max(10, Labels.Length == 0 ? 0 : Labels.Max() + 1)];
         foreach (byte label in Labels) histogram[label]++;
         return histogram;
     }

@@ -70,7 +70,7 @@ public static class BlasBackends
         LinearAlgebraControl.Provider = new BlasLinearAlgebraProvider(backend);
 
     /// <summary>Median time of one pass over <paramref name="shapes"/>, in microseconds.</summary>
-    public static double Calibrate(IGemmBackend backend, IReadOnlyList<GemmShape> shapes, int repetitions = 15)
+    public static double Calibrate(IGemmBackend backend, IReadOnlyList<GemmShape> shapes, int repetitions = Tuning.CalibrationRepetitions)
     {
         var buffers = shapes.Select(s => (Shape: s, A: Filled(s.M * s.K), B: Filled(s.K * s.N), C: new float[s.M * s.N])).ToList();
         var samples = new double[repetitions];

@@ -9,7 +9,7 @@ namespace Mnist.LinearAlgebra;
 internal static class ColumnSplit
 {
     /// <summary>Products with at least this many multiply-adds use more than one thread.</summary>
-    public const long ParallelThreshold = 8_000_000;
+    public const long ParallelThreshold = Tuning.ParallelMultiplyAdds;
 
     /// <summary>
     /// Calls <paramref name="range"/>(first, last) over [0, n) on up to <paramref name="threads"/> threads;

@@ -1,9 +1,9 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Mnist.Modeling;
+namespace Mnist;
 
 /// <summary>
-/// Features that a <see cref="SparseInputs"/> records densely: every value of these features, zeros
+/// Features that a <see cref="SparsePattern"/> records densely: every value of these features, zeros
 /// included, in a features × batch matrix, while its lists hold only the other features' nonzeros.
 /// In a large batch of MNIST the pixels near the centre are nonzero in 30% of the images or
 /// more; one dense BLAS product over them costs less than a sparse term for each nonzero (each
@@ -40,7 +40,7 @@ public sealed class DenseFeatures
     /// <summary>Copies column <paramref name="column"/>'s values of the features (from a features-long column at <paramref name="start"/>).</summary>
     internal unsafe void Gather(float* start, int column)
     {
-        var values = Gemm.Values(Values);
+        var values = Kernels.Gemm.Values(Values);
         fixed (float* destination = &values[(long)column * _features.Length])
         fixed (int* feature = _features)
         {
@@ -51,8 +51,8 @@ public sealed class DenseFeatures
     /// <summary>The columns of <paramref name="weight"/> (outputs × inputs) that multiply the features, copied side by side.</summary>
     internal Matrix<float> Weights(Matrix<float> weight)
     {
-        var from = Gemm.Values(weight);
-        var to = Gemm.Values(_weights);
+        var from = Kernels.Gemm.Values(weight);
+        var to = Kernels.Gemm.Values(_weights);
         int rows = weight.RowCount;
         for (int k = 0; k < _features.Length; k++) Array.Copy(from, (long)_features[k] * rows, to, (long)k * rows, rows);
         return _weights;
@@ -62,9 +62,9 @@ public sealed class DenseFeatures
     /// The features nonzero in at least <paramref name="fraction"/> of up to <paramref name="sample"/>
     /// columns of <paramref name="inputs"/> spread over the batch, ascending.
     /// </summary>
-    public static int[] Frequent(Matrix<float> inputs, double fraction, int sample = 256)
+    public static int[] Frequent(Matrix<float> inputs, double fraction, int sample = Tuning.DenseFeatureSample)
     {
-        var values = Gemm.Values(inputs);
+        var values = Kernels.Gemm.Values(inputs);
         int features = inputs.RowCount, columns = inputs.ColumnCount, taken = Math.Min(sample, columns);
         var nonzero = new int[features];
         for (int s = 0; s < taken; s++)

@@ -1,30 +1,31 @@
+using System.ComponentModel;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Mnist;
 
 /// <summary>
 /// Every buffer a network needs for one batch size, allocated once so that forward, backward
-/// and training steps allocate nothing. Samples are columns: an input batch is inputs × batch.
+/// and training steps allocate nothing. Samples are columns: an input batch is features × batch.
 /// The generated code derives its typed workspace from this.
 /// </summary>
 public abstract class NetworkWorkspace
 {
-    /// <summary>Creates the shared buffers.</summary>
-    protected NetworkWorkspace(int batchSize, int inputs, int outputs, IReadOnlyList<LayerGradient> gradients)
+    private readonly SparsePattern? _ownPattern;
+    private readonly int _features;
+
+    /// <summary>Creates the shared buffers; for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected NetworkWorkspace(int batchSize, int features, int outputs, bool readsSparseInputs, IReadOnlyList<Tensor> gradients)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be positive");
+        if ((long)Math.Max(features, outputs) * batchSize > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"a batch of {batchSize} samples of {Math.Max(features, outputs)} values is larger than the largest array .NET allows");
         BatchSize = batchSize;
+        _features = features;
         Probabilities = Matrix<float>.Build.Dense(outputs, batchSize);
         Gradients = gradients;
-        _ownPattern = new Modeling.SparseInputs(inputs, batchSize);
-        InputPattern = _ownPattern;
+        if (readsSparseInputs) _ownPattern = new SparsePattern(features, batchSize, byFeature: true);
     }
-
-    private readonly Modeling.SparseInputs _ownPattern;
-    private Modeling.SparseInputs? _prepared;
-
-    /// <summary>The per-thread chunk buffers of <see cref="Modeling.ChunkedInference"/>, made at its first use on this workspace.</summary>
-    internal Modeling.ChunkedInference.Buffers? ChunkBuffers { get; set; }
 
     /// <summary>Samples per batch: the column count of every input this workspace serves.</summary>
     public int BatchSize { get; }
@@ -32,40 +33,46 @@ public abstract class NetworkWorkspace
     /// <summary>Softmax of the logits of the last forward pass, outputs × batch.</summary>
     public Matrix<float> Probabilities { get; }
 
-    /// <summary>Per layer, the gradients of the last backward pass.</summary>
-    public IReadOnlyList<LayerGradient> Gradients { get; }
-
-    /// <summary>The inputs of the last forward pass (kept for the backward pass; not copied).</summary>
-    public Matrix<float>? Inputs { get; private set; }
-
-    /// <summary>Where the nonzero inputs of the last forward pass are (the first layer skips the zeros).</summary>
-    public Modeling.SparseInputs InputPattern { get; private set; }
+    /// <summary>The gradients of the last backward pass, one per parameter, in the order of <see cref="INetwork.Parameters"/>.</summary>
+    public IReadOnlyList<Tensor> Gradients { get; }
 
     /// <summary>
-    /// Supplies the pattern of the next batch, analysed earlier (a test set is the same at every
-    /// evaluation). When it is sparse, the next pass reads the inputs from it alone, so the
-    /// input matrix need not even be loaded; when it is dense, the matrix must hold the batch.
-    /// </summary>
-    public void PrepareInputs(Modeling.SparseInputs pattern) => _prepared = pattern;
-
-    /// <summary>
-    /// Let the first layer skip zero inputs when a batch is sparse enough (default). Off, every
+    /// Let the first layer skip zero inputs when a dense batch is sparse enough (default). Off, every
     /// product is the dense one of the BLAS backend; the results are the same sums either way.
     /// </summary>
     public bool SkipZeroInputs { get; set; } = true;
 
-    /// <summary>Takes <paramref name="inputs"/> as the batch of the next passes (the generated code checks its shape first).</summary>
-    protected void Accept(Matrix<float> inputs)
+    /// <summary>The batch of the last forward pass (kept for the backward pass; not copied), with its pattern when the first layer skipped zeros.</summary>
+    public Batch Input { get; private set; }
+
+    /// <summary>True when the last forward pass skipped the batch's zero inputs.</summary>
+    public bool SkippedZeroInputs => Input.Pattern is { IsSparse: true };
+
+    /// <summary>
+    /// Takes <paramref name="batch"/> as the input of the next passes: checks its shape and, for a dense
+    /// batch whose first layer can skip zeros, finds its nonzeros. For generated code.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected void Accept(Batch batch)
     {
-        Inputs = inputs;
-        if (_prepared is { } prepared && SkipZeroInputs)
+        if (batch.Features != _features || batch.Samples != BatchSize)
+            throw new ArgumentException($"inputs are {batch.Features}x{batch.Samples}; this workspace takes {_features}x{BatchSize} (features x samples)", nameof(batch));
+        if (batch.Dense is null)
         {
-            InputPattern = prepared;
-            _prepared = null;
+            if (_ownPattern is null) throw new ArgumentException("this network's first layer reads a dense batch: pass the batch's matrix", nameof(batch));
+            Input = batch;
             return;
         }
-        _prepared = null;
-        InputPattern = _ownPattern;
-        InputPattern.Analyze(inputs, SkipZeroInputs);
+        if (_ownPattern is null || !SkipZeroInputs)
+        {
+            Input = Batch.FromMatrix(batch.Dense);
+            return;
+        }
+        Kernels.SparseAnalysis.Analyze(_ownPattern, batch.Dense, 0, batch.Samples);
+        Input = new Batch(batch.Dense, _ownPattern.IsSparse ? _ownPattern : null);
     }
+
+    /// <summary>The dense matrix of the batch of the last forward pass; for generated code of layers that read every input.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Matrix<float> InputMatrix => Input.Dense ?? throw new InvalidOperationException("the batch was given by its sparse pattern alone");
 }

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 using Mnist.Data;
-using Mnist.Modeling;
+using Mnist.Kernels;
 
 namespace Mnist.Training;
 
@@ -42,16 +42,16 @@ public static class BatchLoader
     /// is not needed then (the first layer reads a sparse batch from its pattern alone). False when
     /// the batch is too dense for the sparse kernels: then <see cref="Load"/> it.
     /// </summary>
-    public static bool TryLoadSparse(MnistSplit split, ReadOnlySpan<int> indices, SparseInputs pattern, Span<int> labels)
+    internal static bool TryLoadSparse(MnistSplit split, ReadOnlySpan<int> indices, SparsePattern pattern, ByteRecorder recorder, Span<int> labels)
     {
         if (labels.Length < indices.Length) throw new ArgumentException($"{labels.Length} labels for {indices.Length} images", nameof(labels));
-        pattern.Begin();
+        recorder.Begin(pattern);
         for (int j = 0; j < indices.Length; j++)
         {
-            if (!pattern.Add(split.Image(indices[j]), Levels)) return false;
+            if (!recorder.Add(pattern, split.Image(indices[j]), Levels)) return false;
             labels[j] = split.Labels[indices[j]];
         }
-        pattern.End();
+        recorder.End(pattern);
         return true;
     }
 
@@ -67,8 +67,8 @@ public static class BatchLoader
         {
             foreach (int index in indices)
             {
-                byte* image = images + (long)index * MnistSplit.PixelsPerImage;
-                for (long at = (long)image & ~(line - 1); at < (long)(image + MnistSplit.PixelsPerImage); at += line) Sse.Prefetch0((void*)at);
+                byte* image = images + (long)index * split.ImageSize;
+                for (long at = (long)image & ~(line - 1); at < (long)(image + split.ImageSize); at += line) Sse.Prefetch0((void*)at);
             }
         }
     }

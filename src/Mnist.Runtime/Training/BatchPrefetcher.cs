@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
 using MathNet.Numerics.LinearAlgebra;
 using Mnist.Data;
-using Mnist.Modeling;
+using Mnist.Kernels;
 
 namespace Mnist.Training;
 
@@ -40,7 +40,7 @@ internal sealed class BatchPrefetcher : IDisposable
         _train = train;
         _sampler = sampler;
         _skipZeroInputs = skipZeroInputs;
-        _slots = Enumerable.Range(0, slots).Select(_ => new Slot(inputs, batch)).ToArray();
+        _slots = Enumerable.Range(0, slots).Select(_ => new Slot(inputs, batch, skipZeroInputs)).ToArray();
         _ahead = new int[batch];
         if (!ownThread) return;
         _thread = new Thread(Produce) { IsBackground = true, Name = "mnist batch prefetch" };
@@ -144,12 +144,9 @@ internal sealed class BatchPrefetcher : IDisposable
         try
         {
             // a sparse batch is read from its pattern alone: found from the bytes, it needs no float matrix
-            if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(_train, slot.Indices, slot.Pattern, slot.Labels))
-            {
+            // too dense for the sparse kernels, it is the float matrix (the pattern is left marked dense)
+            if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(_train, slot.Indices, slot.Pattern, slot.Recorder, slot.Labels))
                 BatchLoader.Load(_train, slot.Indices, slot.Inputs, slot.Labels);
-                slot.Pattern.Analyze(slot.Inputs, _skipZeroInputs);
-            }
-            if (slot.Pattern.IsSparse) slot.Pattern.Rows(); // built already when loaded from bytes
         }
         catch (Exception e)
         {
@@ -166,12 +163,16 @@ internal sealed class BatchPrefetcher : IDisposable
     public static long SlotBytes(int inputs, int batch) => checked((long)inputs * batch * (sizeof(float) + 2 * (sizeof(int) + sizeof(float)) / 2) + 64L * batch);
 
     /// <summary>One batch: inputs (features × batch), labels, and where the nonzero inputs are.</summary>
-    internal sealed class Slot(int inputs, int batch)
+    internal sealed class Slot(int inputs, int batch, bool sparse)
     {
         public Matrix<float> Inputs { get; } = Matrix<float>.Build.Dense(inputs, batch);
         public int[] Labels { get; } = new int[batch];
         public int[] Indices { get; } = new int[batch];
-        public SparseInputs Pattern { get; } = new(inputs, batch);
+        public SparsePattern Pattern { get; } = new(inputs, sparse ? batch : 1, byFeature: sparse);
+        public ByteRecorder Recorder { get; } = new(inputs, sparse ? batch : 1);
+
+        /// <summary>The batch as the network reads it: its pattern alone when it is sparse, else its float matrix.</summary>
+        public Batch Batch => Pattern.IsSparse ? Batch.FromPattern(Pattern) : Inputs;
 
         // under the prefetcher's lock: prepared (or failed to be), and not yet released
         public bool Ready { get; set; }

@@ -5,11 +5,11 @@ using Mnist.IO;
 namespace Mnist.Training;
 
 /// <summary>
-/// A network's parameters as a PyTorch-style state dict in an <c>.npz</c>: <c>NAME.weight</c>
-/// (outputs × inputs, float32, row-major) and <c>NAME.bias</c> per layer, so that
-/// <c>model.load_state_dict({k: torch.from_numpy(v) for k, v in np.load(path).items()})</c> loads it
-/// into the equivalent <c>nn.Sequential</c> of <c>nn.Linear</c>s. The architecture, step and seed
-/// ride in the zip comment, invisible to numpy.
+/// A network's parameters as a PyTorch-style state dict in an <c>.npz</c>: every parameter tensor
+/// under its name (<c>linear.weight</c> [out, in], <c>conv1.weight</c> [out, in, kh, kw], <c>NAME.bias</c>),
+/// float32 in C order, so that <c>model.load_state_dict({k: torch.from_numpy(v) for k, v in np.load(path).items()})</c>
+/// loads it into the equivalent <c>nn.Sequential</c>. The architecture, step and seed ride in the zip
+/// comment, invisible to numpy.
 /// </summary>
 public static class Checkpoint
 {
@@ -17,23 +17,24 @@ public static class Checkpoint
 
     /// <summary>The state-dict keys of <paramref name="network"/> with their shapes.</summary>
     public static IEnumerable<(string Key, int[] Shape)> Keys(INetwork network) =>
-        network.Layers.SelectMany(l => new[] { ($"{l.Name}.weight", new[] { l.Outputs, l.Inputs }), ($"{l.Name}.bias", new[] { l.Outputs }) });
+        network.Parameters.Select(p => (p.Name, p.Shape.ToArray()));
 
     /// <summary>Writes the checkpoint atomically.</summary>
-    public static void Save(string path, INetwork network, CheckpointInfo info)
+    public static void Save(string path, INetwork network, CheckpointInfo info) =>
+        NpzArchive.Write(path, Arrays(network.Parameters), compress: false,
+            comment: string.Create(CultureInfo.InvariantCulture, $"{CommentPrefix}architecture={info.Architecture} step={info.Step} seed={info.Seed}"));
+
+    /// <summary>Tensors as float32 npy arrays in PyTorch's order, under their names.</summary>
+    public static List<KeyValuePair<string, NpyArray>> Arrays(IEnumerable<Tensor> tensors)
     {
         var arrays = new List<KeyValuePair<string, NpyArray>>();
-        foreach (var layer in network.Layers)
+        foreach (var tensor in tensors)
         {
-            var weight = new float[layer.Outputs * layer.Inputs];
-            for (int o = 0; o < layer.Outputs; o++)
-                for (int i = 0; i < layer.Inputs; i++)
-                    weight[o * layer.Inputs + i] = layer.Weight[o, i];
-            arrays.Add(new($"{layer.Name}.weight", NpyArray.FromSingles([layer.Outputs, layer.Inputs], weight)));
-            arrays.Add(new($"{layer.Name}.bias", NpyArray.FromSingles([layer.Outputs], layer.Bias.AsArray() ?? layer.Bias.ToArray())));
+            var values = new float[tensor.Length];
+            tensor.CopyTo(values);
+            arrays.Add(new(tensor.Name, NpyArray.FromSingles(tensor.Shape.ToArray(), values)));
         }
-        NpzArchive.Write(path, arrays, compress: false,
-            comment: string.Create(CultureInfo.InvariantCulture, $"{CommentPrefix}architecture={info.Architecture} step={info.Step} seed={info.Seed}"));
+        return arrays;
     }
 
     /// <summary>
@@ -44,33 +45,36 @@ public static class Checkpoint
     /// </summary>
     public static CheckpointInfo? Load(string path, INetwork network)
     {
+        var values = ReadTensors(path, Keys(network).ToList(), $"does not fit {network.Architecture}");
+        foreach (var parameter in network.Parameters) parameter.CopyFrom(values[parameter.Name]);
+        return ReadInfo(path);
+    }
+
+    /// <summary>
+    /// The float values (C order) of exactly the tensors <paramref name="expected"/> from the .npz at
+    /// <paramref name="path"/>: keys and shapes checked from the headers first (<paramref name="mismatch"/>
+    /// heads the error), then the data read, and every value checked finite.
+    /// </summary>
+    public static Dictionary<string, float[]> ReadTensors(string path, IReadOnlyList<(string Key, int[] Shape)> expected, string mismatch)
+    {
         var headers = NpzArchive.ReadHeaders(path).ToDictionary(h => h.Key, h => h.Header, StringComparer.Ordinal);
         var problems = new List<string>();
-        var expected = Keys(network).ToDictionary(k => k.Key, k => k.Shape);
+        var wanted = expected.ToDictionary(k => k.Key, k => k.Shape, StringComparer.Ordinal);
         foreach (var (key, shape) in expected)
         {
             if (!headers.TryGetValue(key, out var header)) problems.Add($"missing {key} {NpyArray.FormatShape(shape)}");
             else if (!header.Shape.SequenceEqual(shape))
                 problems.Add($"{key} is {NpyArray.FormatShape(header.Shape)}, expected {NpyArray.FormatShape(shape)}");
         }
-        foreach (string key in headers.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal))
+        foreach (string key in headers.Keys.Where(k => !wanted.ContainsKey(k)).Order(StringComparer.Ordinal))
             problems.Add($"unexpected {key}");
         if (problems.Count > 0)
-            throw new MnistDataException(path, $"does not fit {network.Architecture} ({string.Join("; ", problems)})");
+            throw new MnistDataException(path, $"{mismatch} ({string.Join("; ", problems)})");
 
-        var arrays = NpzArchive.Read(path, expected.ContainsKey);
-        var values = expected.Keys.ToDictionary(k => k, k => arrays[k].ToSingles(), StringComparer.Ordinal);
+        var arrays = NpzArchive.Read(path, wanted.ContainsKey);
+        var values = wanted.Keys.ToDictionary(k => k, k => arrays[k].ToSingles(), StringComparer.Ordinal);
         foreach (var (key, shape) in expected) RequireFinite(path, key, shape, values[key]);
-        foreach (var layer in network.Layers)
-        {
-            var weight = values[$"{layer.Name}.weight"];
-            for (int o = 0; o < layer.Outputs; o++)
-                for (int i = 0; i < layer.Inputs; i++)
-                    layer.Weight[o, i] = weight[o * layer.Inputs + i];
-            var bias = values[$"{layer.Name}.bias"];
-            for (int o = 0; o < layer.Outputs; o++) layer.Bias[o] = bias[o];
-        }
-        return ReadInfo(path);
+        return values;
     }
 
     /// <summary>Refuses a tensor with a NaN or an infinity, naming its key and the element's index.</summary>
@@ -90,7 +94,8 @@ public static class Checkpoint
         }
     }
 
-    private static CheckpointInfo? ReadInfo(string path)
+    /// <summary>The run information in the checkpoint's comment, or null for an .npz written elsewhere.</summary>
+    public static CheckpointInfo? ReadInfo(string path)
     {
         string comment = NpzArchive.Comment(path);
         if (!comment.StartsWith(CommentPrefix, StringComparison.Ordinal)) return null;

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using Mnist.Data;
-using Mnist.Modeling;
+using Mnist.Kernels;
 
 namespace Mnist.Training;
 
@@ -18,11 +18,13 @@ public sealed class Evaluator
     private readonly int _fullChunks;
     // The split never changes: each chunk's nonzero pattern is analysed at the first evaluation
     // and reused, so later evaluations neither convert pixels to floats nor look for zeros.
-    private readonly Modeling.SparseInputs?[] _patterns;
+    private readonly SparsePattern?[] _patterns;
 
     /// <summary>An evaluator of <paramref name="network"/> on <paramref name="split"/>, <paramref name="chunk"/> samples at a time on up to <paramref name="threads"/> threads.</summary>
     public Evaluator(INetwork network, MnistSplit split, int chunk = 1000, int threads = 1)
     {
+        if (split.ImageSize != network.InputSize)
+            throw new ArgumentException($"the images are {split.Shape} ({split.ImageSize} values); the network takes {network.InputShape}", nameof(split));
         _network = network;
         _split = split;
         _chunkSize = Math.Max(1, Math.Min(chunk, split.Count));
@@ -31,7 +33,7 @@ public sealed class Evaluator
         _workers = Enumerable.Range(0, Math.Clamp(threads, 1, Math.Max(1, Chunks))).Select(_ => new Worker(network, _chunkSize)).ToArray();
         Predictions = new int[split.Count];
         Confidences = new float[split.Count];
-        _patterns = new Modeling.SparseInputs?[Chunks];
+        _patterns = new SparsePattern?[Chunks];
     }
 
     /// <summary>Predicted class of every sample, from the last <see cref="Run"/> or <see cref="Accuracy()"/>.</summary>
@@ -55,7 +57,7 @@ public sealed class Evaluator
         var losses = new double[Chunks];
         ForEachChunk((chunk, first, index) =>
         {
-            losses[index] = _network.Loss(chunk.Inputs, chunk.Labels, chunk.Workspace) * (double)chunk.Size;
+            losses[index] = _network.Loss(chunk.Batch, chunk.Labels, chunk.Workspace) * (double)chunk.Size;
             var probabilities = chunk.Workspace.Probabilities;
             SoftmaxCrossEntropy.ArgMax(probabilities, Predictions.AsSpan(first, chunk.Size));
             var values = Gemm.Values(probabilities);
@@ -68,7 +70,7 @@ public sealed class Evaluator
     /// <summary>Fraction predicted correctly (forward and argmax only: the cheapest pass).</summary>
     public double Accuracy()
     {
-        ForEachChunk((chunk, first, _) => SoftmaxCrossEntropy.ArgMax(_network.Forward(chunk.Inputs, chunk.Workspace), Predictions.AsSpan(first, chunk.Size)));
+        ForEachChunk((chunk, first, _) => SoftmaxCrossEntropy.ArgMax(_network.Forward(chunk.Batch, chunk.Workspace), Predictions.AsSpan(first, chunk.Size)));
         return (double)Correct(Predictions, 0) / Math.Max(1, _split.Count);
     }
 
@@ -85,7 +87,7 @@ public sealed class Evaluator
         var chunk = buffers.For(ChunkSize(index));
         int first = Load(chunk, index);
         var predictions = buffers.Predictions.AsSpan(0, chunk.Size);
-        SoftmaxCrossEntropy.ArgMax(network.Forward(chunk.Inputs, chunk.Workspace), predictions);
+        SoftmaxCrossEntropy.ArgMax(network.Forward(chunk.Batch, chunk.Workspace), predictions);
         Remember(chunk, index);
         return Correct(predictions, first);
     }
@@ -132,11 +134,12 @@ public sealed class Evaluator
         if (Volatile.Read(ref _patterns[index]) is { IsSparse: true } pattern && SkipZeroInputs)
         {
             for (int j = 0; j < chunk.Size; j++) chunk.Labels[j] = _split.Labels[first + j];
-            chunk.Workspace.PrepareInputs(pattern);
+            chunk.Batch = Batch.FromPattern(pattern);
         }
         else
         {
             BatchLoader.LoadRange(_split, first, chunk.Inputs, chunk.Labels);
+            chunk.Batch = chunk.Inputs;
         }
         return first;
     }
@@ -145,8 +148,8 @@ public sealed class Evaluator
     // at once (evaluations of two snapshots) find the same pattern, so either copy will do.
     private void Remember(Chunk chunk, int index)
     {
-        if (_patterns[index] is null && chunk.Workspace.InputPattern.IsSparse)
-            Volatile.Write(ref _patterns[index], chunk.Workspace.InputPattern.Trimmed());
+        if (_patterns[index] is null && chunk.Workspace.Input.Pattern is { IsSparse: true } found)
+            Volatile.Write(ref _patterns[index], found.Trimmed());
     }
 
     /// <summary>One worker's buffers: a full chunk's and, created when first needed, the shorter last chunk's.</summary>
@@ -166,5 +169,8 @@ public sealed class Evaluator
         public Matrix<float> Inputs { get; } = Matrix<float>.Build.Dense(network.InputSize, size);
         public int[] Labels { get; } = new int[size];
         public NetworkWorkspace Workspace { get; } = network.CreateWorkspace(size);
+
+        /// <summary>The chunk as the network reads it: its kept pattern, or the float matrix just loaded.</summary>
+        public Batch Batch { get; set; }
     }
 }

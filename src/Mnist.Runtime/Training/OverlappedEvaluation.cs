@@ -16,7 +16,7 @@ namespace Mnist.Training;
 internal sealed class OverlappedEvaluation : IDisposable
 {
     /// <summary>Copies of the weights waiting for or under evaluation, at most.</summary>
-    public const int Snapshots = 3;
+    public const int Snapshots = Tuning.EvaluationSnapshots;
 
     // The training thread evaluates with worker 0's buffers; the background threads with the others.
     private const int TrainingThreadWorker = 0;

@@ -11,40 +11,44 @@ namespace Mnist.Training;
 /// while training goes on (<see cref="OverlappedEvaluation"/>), else with training paused.
 /// Cancellation stops the run between two steps; evaluations already asked for still finish.
 /// A loss that becomes NaN or infinite stops the run too, and the network gets back the last
-/// parameters known to be finite (kept every <see cref="FiniteCopyEvery"/> steps).
+/// parameters known to be finite (kept every <see cref="Tuning.FiniteCopyEvery"/> steps). Each step is the
+/// optimizer's (<see cref="Training.Optimizer.Step"/>): plain SGD by default, its update folded into the backward pass.
 /// </summary>
 public sealed class Trainer
 {
     private readonly INetwork _network;
     private readonly MnistDataset _data;
     private readonly TrainingOptions _options;
+    private readonly Optimizer _optimizer;
 
     /// <summary>A trainer of <paramref name="network"/> on <paramref name="data"/>.</summary>
-    public Trainer(INetwork network, MnistDataset data, TrainingOptions options, TrainingHistory? history = null, int startStep = 0)
+    public Trainer(INetwork network, MnistDataset data, TrainingOptions options, TrainingHistory? history = null, int startStep = 0, Optimizer? optimizer = null)
     {
         options.Validate(data.Train.Count, network.InputSize);
         if (options.EvalEvery > 0 && data.Test.Count == 0) throw new ArgumentException("the test set holds no images to evaluate");
-        if (network.InputSize != MnistSplit.PixelsPerImage)
-            throw new ArgumentException($"the network takes {network.InputSize} inputs; MNIST images have {MnistSplit.PixelsPerImage}");
+        foreach (var split in new[] { data.Train, data.Test })
+        {
+            if (split.ImageSize != network.InputSize || (!network.InputShape.IsFlat && split.Shape != network.InputShape))
+                throw new ArgumentException($"the images are {split.Shape}; the network takes {network.InputShape}");
+            if (split.Count > 0 && split.Labels.Max() >= network.OutputSize)
+                throw new ArgumentException($"label {split.Labels.Max()} is not one of the network's {network.OutputSize} classes");
+        }
+        // the backend is chosen for the training step's own products, before the evaluator's workspaces exist
+        MnistBlas.EnsureChosen(network, options.BatchSize);
         _network = network;
         _data = data;
         _options = options;
+        _optimizer = optimizer ?? new Sgd(options.LearningRate);
         History = history ?? new TrainingHistory();
         StartStep = startStep;
         Evaluator = new Evaluator(network, data.Test, options.EvalChunk, options.EvalThreads) { SkipZeroInputs = options.SkipZeroInputs };
     }
 
-    // Batches ready ahead when the evaluation threads prepare them between chunks.
-    private const int PrefetchedBesideEvaluation = 8;
-
     /// <summary>Steps at the start of a run whose allocations (buffers sized on first use) are not counted.</summary>
-    public const int WarmUpSteps = 100;
+    public const int WarmUpSteps = Tuning.WarmUpSteps;
 
-    /// <summary>Steps between two copies of the parameters kept for a divergence (a copy costs about one step's memory traffic).</summary>
-    public const int FiniteCopyEvery = 100;
-
-    // Most memory the batches prepared ahead may take (a full-dataset batch gets two slots, not eight).
-    private const long PrefetchBudgetBytes = 256L << 20;
+    /// <summary>The optimizer that takes every step.</summary>
+    public Optimizer Optimizer => _optimizer;
 
     /// <summary>The rows so far (including those of the run being resumed).</summary>
     public TrainingHistory History { get; }
@@ -74,14 +78,15 @@ public sealed class Trainer
             : new RandomBatchSampler(train.Count, samplerSeed);
         var workspace = _network.CreateWorkspace(batch);
         workspace.SkipZeroInputs = _options.SkipZeroInputs;
+        bool sparse = _options.SkipZeroInputs && _network.ReadsSparseInputs;
         double elapsedBefore = History.Rows.Count > 0 ? History.Rows[^1].ElapsedSeconds : 0;
         long runStart = Stopwatch.GetTimestamp();
         bool overlap = _options.OverlapEvaluation && _options.EvalEvery > 0 && Evaluator.Workers > 1;
         // Evaluating beside training, the evaluation threads prepare batches between chunks (a
         // prefetch thread of its own would only compete with them for the cores); else the
         // prefetcher has a thread of its own when there is a second core.
-        int slots = overlap ? (int)Math.Clamp(PrefetchBudgetBytes / BatchPrefetcher.SlotBytes(_network.InputSize, batch), 2, PrefetchedBesideEvaluation) : 2;
-        using var batches = new BatchPrefetcher(train, sampler, _network.InputSize, batch, _options.SkipZeroInputs,
+        int slots = overlap ? (int)Math.Clamp(Tuning.PrefetchBudgetBytes / BatchPrefetcher.SlotBytes(_network.InputSize, batch), 2, Tuning.PrefetchedBesideEvaluation) : 2;
+        using var batches = new BatchPrefetcher(train, sampler, _network.InputSize, batch, sparse,
             slots: slots, ownThread: _options.PrefetchBatches && !overlap);
         using var overlapped = overlap
             ? new OverlappedEvaluation(_network, Evaluator, _data.Test.Count, () => elapsedBefore + Stopwatch.GetElapsedTime(runStart).TotalSeconds,
@@ -107,8 +112,7 @@ public sealed class Trainer
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             long start = Stopwatch.GetTimestamp();
             var slot = batches.Next();
-            workspace.PrepareInputs(slot.Pattern);
-            float stepLoss = _network.TrainStep(slot.Inputs, slot.Labels, _options.LearningRate, workspace);
+            float stepLoss = _optimizer.Step(_network, slot.Batch, slot.Labels, workspace);
             if (!float.IsFinite(stepLoss))
             {
                 diverged = step;
@@ -140,7 +144,7 @@ public sealed class Trainer
             // handed back for refilling only now: refilled during an evaluation, it would take a core from the evaluation's threads
             batches.Release();
             if (overlapped is not null) Publish(overlapped, finished);
-            if ((step + 1 - StartStep) % FiniteCopyEvery == 0 && AllFinite(_network))
+            if ((step + 1 - StartStep) % Tuning.FiniteCopyEvery == 0 && AllFinite(_network))
             {
                 finite.CopyParametersFrom(_network);
                 finiteStep = step + 1;
@@ -167,12 +171,8 @@ public sealed class Trainer
 
     private static bool AllFinite(INetwork network)
     {
-        foreach (var layer in network.Layers)
-        {
-            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(Modeling.Gemm.Values(layer.Weight))
-                || !System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(Modeling.Gemm.Values(layer.Bias)))
-                return false;
-        }
+        foreach (var parameter in network.Parameters)
+            if (!parameter.IsFinite()) return false;
         return true;
     }
 

@@ -31,7 +31,7 @@ public sealed record TrainingOptions
     /// Test images per evaluation chunk (one reused workspace per thread). Small enough that,
     /// evaluating beside training, the evaluation thread often gets to prepare batches between chunks.
     /// </summary>
-    public int EvalChunk { get; init; } = 250;
+    public int EvalChunk { get; init; } = Tuning.EvaluationChunk;
 
     /// <summary>Threads that evaluate chunks of the test set at the same time.</summary>
     public int EvalThreads { get; init; } = 1;

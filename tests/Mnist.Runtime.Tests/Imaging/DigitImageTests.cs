@@ -35,7 +35,7 @@ public sealed class DigitImageTests : RestoresProvider
     {
         var network = Trained.Value;
         var inputs = Matrix<float>.Build.Dense(784, 1);
-        BatchLoader.Scale(DigitImage.FromBytes("test image", encoded), Mnist.Modeling.Gemm.Values(inputs));
+        BatchLoader.Scale(DigitImage.FromBytes("test image", encoded), Mnist.Kernels.Gemm.Values(inputs));
         var workspace = network.CreateWorkspace(1);
         var prediction = new int[1];
         network.Predict(inputs, prediction, workspace);

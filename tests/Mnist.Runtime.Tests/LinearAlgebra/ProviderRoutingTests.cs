@@ -26,7 +26,7 @@ public sealed class ProviderRoutingTests : RestoresProvider
         Assert.Equal(2, backend.Calls);
         a.TransposeAndMultiply(bt, c);
         Assert.Equal(3, backend.Calls);
-        Mnist.Modeling.Gemm.Multiply(Transpose.DontTranspose, Transpose.DontTranspose, 1f, a, b, 0f, c);
+        Mnist.Kernels.Gemm.Multiply(Transpose.DontTranspose, Transpose.DontTranspose, 1f, a, b, 0f, c);
         Assert.Equal(4, backend.Calls);
 
         var expected = GemmBackendTests.Reference(false, false, 7, 4, 5, 1f, a.ToColumnMajorArray(), 7, b.ToColumnMajorArray(), 5, 0f, new float[28]);

@@ -1,5 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
-using Mnist.Modeling;
+using Mnist.Kernels;
 using Mnist.Training;
 
 namespace Mnist.Runtime.Tests.Modeling;
@@ -18,7 +18,7 @@ public class DenseFeaturesTests
     {
         var inputs = Inputs(70, 12, 1);
         int[] dense = [0, 3, 4, 33, 69];
-        var pattern = new SparseInputs(70, 12);
+        var pattern = new SparsePattern(70, 12, byFeature: true);
         pattern.RecordDensely(dense, outputs: 64);
 
         pattern.Analyze(inputs);
@@ -36,16 +36,16 @@ public class DenseFeaturesTests
     {
         var inputs = Inputs(100, 40, 2);
         var weight = Matrix<float>.Build.Dense(70, 100, (r, p) => MathF.Sin(r * 7 + p)); // 64 rows in registers and 6 more
-        var plain = new SparseInputs(100, 40);
+        var plain = new SparsePattern(100, 40, byFeature: true);
         plain.Analyze(inputs);
         var expected = Matrix<float>.Build.Dense(70, 40);
-        InputProducts.Multiply(weight, inputs, plain, expected);
+        SparseProducts.Multiply(weight, new Batch(inputs, plain), expected);
 
-        var split = new SparseInputs(100, 40);
+        var split = new SparsePattern(100, 40, byFeature: true);
         split.RecordDensely(DenseFeatures.Frequent(inputs, 0.35), outputs: 70);
         split.Analyze(inputs);
         var actual = Matrix<float>.Build.Dense(70, 40);
-        InputProducts.Multiply(weight, inputs, split, actual);
+        SparseProducts.Multiply(weight, new Batch(inputs, split), actual);
 
         Assert.InRange(split.Dense!.Features.Length, 20, 40);
         for (int i = 0; i < expected.RowCount; i++)
@@ -65,7 +65,7 @@ public class DenseFeaturesTests
     [Fact]
     public void A_pattern_with_dense_features_serves_forward_products_of_its_own_size_only()
     {
-        var pattern = new SparseInputs(40, 6);
+        var pattern = new SparsePattern(40, 6, byFeature: true);
         Assert.Throws<ArgumentException>(() => pattern.RecordDensely([5, 5], outputs: 8));
         Assert.Throws<ArgumentException>(() => pattern.RecordDensely([40], outputs: 8));
         pattern.RecordDensely([2, 9], outputs: 8);
@@ -75,15 +75,15 @@ public class DenseFeaturesTests
         pattern.Analyze(Inputs(40, 6, 3));
         Assert.Throws<InvalidOperationException>(() => pattern.Rows());
         Assert.Throws<InvalidOperationException>(() => pattern.Trimmed());
-        Assert.Throws<InvalidOperationException>(() => BatchLoader.TryLoadSparse(LearnableData.Split(6, 1, sparse: true), [0], new SparseInputsWithDense().Pattern, new int[1]));
+        Assert.Throws<InvalidOperationException>(() => BatchLoader.TryLoadSparse(LearnableData.Split(6, 1, sparse: true), [0], new SparsePatternWithDense().Pattern, new ByteRecorder(784, 1), new int[1]));
 
         pattern.RecordDensely(null, outputs: 8);
         Assert.Null(pattern.Dense);
     }
 
-    private sealed class SparseInputsWithDense
+    private sealed class SparsePatternWithDense
     {
-        public SparseInputs Pattern { get; } = new(784, 1);
-        public SparseInputsWithDense() => Pattern.RecordDensely([100], outputs: 4);
+        public SparsePattern Pattern { get; } = new(784, 1);
+        public SparsePatternWithDense() => Pattern.RecordDensely([100], outputs: 4);
     }
 }

@@ -1,5 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
-using Mnist.Modeling;
+using Mnist.Kernels;
 
 namespace Mnist.Runtime.Tests.Modeling;
 

@@ -1,5 +1,6 @@
+using Mnist.Runtime.Tests.Modeling;
 using MathNet.Numerics.LinearAlgebra;
-using Mnist.Modeling;
+using Mnist.Kernels;
 using Mnist.Training;
 
 namespace Mnist.Runtime.Tests.Training;
@@ -27,17 +28,17 @@ public class BatchLoaderTests
         var inputs = Matrix<float>.Build.Dense(784, indices.Length);
         var labels = new int[indices.Length];
         BatchLoader.Load(split, indices, inputs, labels);
-        var fromFloats = new SparseInputs(784, indices.Length);
+        var fromFloats = new SparsePattern(784, indices.Length, byFeature: true);
         fromFloats.Analyze(inputs);
 
-        var fromBytes = new SparseInputs(784, capacity);
+        var fromBytes = new SparsePattern(784, capacity, byFeature: true);
         var sparseLabels = new int[indices.Length];
-        Assert.True(BatchLoader.TryLoadSparse(split, indices, fromBytes, sparseLabels));
+        Assert.True(BatchLoader.TryLoadSparse(split, indices, fromBytes, new ByteRecorder(784, capacity), sparseLabels));
 
         Assert.True(fromFloats.IsSparse);
         Assert.True(fromBytes.IsSparse);
         Assert.Equal(labels, sparseLabels);
-        Assert.Equal(indices.Length, fromBytes.Columns);
+        Assert.Equal(indices.Length, fromBytes.Samples);
         for (int j = 0; j < indices.Length; j++)
         {
             Assert.NotEmpty(fromBytes.Indices(j).ToArray());
@@ -59,7 +60,7 @@ public class BatchLoaderTests
         var random = new Random(5);
         var words = Enumerable.Range(0, 32).Select(_ => (uint)random.NextInt64(0, 1L << 32)).ToArray();
         var transposed = words.ToArray();
-        fixed (uint* a = transposed) SparseInputs.Transpose32(a);
+        fixed (uint* a = transposed) ByteRecorder.Transpose32(a);
         for (int r = 0; r < 32; r++)
             for (int c = 0; c < 32; c++)
                 Assert.Equal((words[r] >> c) & 1, (transposed[c] >> r) & 1);
@@ -69,8 +70,8 @@ public class BatchLoaderTests
     public void A_batch_too_dense_for_the_sparse_kernels_is_refused_so_it_is_loaded_as_floats()
     {
         var split = LearnableData.Split(10, 7, sparse: false); // noise on every pixel: ~97% nonzero
-        var pattern = new SparseInputs(784, 4);
-        Assert.False(BatchLoader.TryLoadSparse(split, [0, 1, 2, 3], pattern, new int[4]));
+        var pattern = new SparsePattern(784, 4, byFeature: true);
+        Assert.False(BatchLoader.TryLoadSparse(split, [0, 1, 2, 3], pattern, new ByteRecorder(784, 4), new int[4]));
         Assert.False(pattern.IsSparse);
     }
 
@@ -79,9 +80,9 @@ public class BatchLoaderTests
     {
         var split = LearnableData.Split(10, 7, sparse: true);
 
-        var full = Assert.Throws<InvalidOperationException>(() => BatchLoader.TryLoadSparse(split, [0, 1, 2], new SparseInputs(784, 2), new int[3]));
+        var full = Assert.Throws<InvalidOperationException>(() => BatchLoader.TryLoadSparse(split, [0, 1, 2], new SparsePattern(784, 2, byFeature: true), new ByteRecorder(784, 2), new int[3]));
         Assert.Equal("this pattern holds batches of at most 2 samples", full.Message);
-        var labels = Assert.Throws<ArgumentException>(() => BatchLoader.TryLoadSparse(split, [0, 1, 2], new SparseInputs(784, 3), new int[2]));
+        var labels = Assert.Throws<ArgumentException>(() => BatchLoader.TryLoadSparse(split, [0, 1, 2], new SparsePattern(784, 3, byFeature: true), new ByteRecorder(784, 3), new int[2]));
         Assert.StartsWith("2 labels for 3 images", labels.Message);
     }
 }

@@ -26,7 +26,7 @@ public class BatchPrefetcherTests
             Assert.Equal(indices, slot.Indices);
             Assert.Equal(indices.Select(i => (int)split.Labels[i]), slot.Labels);
             Assert.True(slot.Pattern.IsSparse);
-            Assert.Equal(16, slot.Pattern.Columns);
+            Assert.Equal(16, slot.Pattern.Samples);
             batches.Release();
         }
         stop.Cancel();

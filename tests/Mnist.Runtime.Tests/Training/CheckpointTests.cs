@@ -18,10 +18,10 @@ public class CheckpointTests
         var info = Checkpoint.Load(dir.File("m.npz"), loaded);
 
         Assert.Equal(new CheckpointInfo("784-128(ReLU)-10", 1234, 4), info);
-        for (int l = 0; l < 2; l++)
+        foreach (var (a, b) in new[] { (original.Linear, loaded.Linear), (original.Linear2, loaded.Linear2) })
         {
-            Assert.Equal(original.Layers[l].Weight.ToColumnMajorArray(), loaded.Layers[l].Weight.ToColumnMajorArray());
-            Assert.Equal(original.Layers[l].Bias.ToArray(), loaded.Layers[l].Bias.ToArray());
+            Assert.Equal(a.Weight.ToColumnMajorArray(), b.Weight.ToColumnMajorArray());
+            Assert.Equal(a.Bias.ToArray(), b.Bias.ToArray());
         }
     }
 

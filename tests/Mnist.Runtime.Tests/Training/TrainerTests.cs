@@ -194,19 +194,24 @@ public class TrainerTests
 /// <summary>A network whose forward pass fails from its snapshots on (they are made by <see cref="Clone"/>).</summary>
 internal sealed class FailingForward(SeedNetwork inner, bool fails = false) : INetwork
 {
-    public int InputSize => ((INetwork)inner).InputSize;
-    public int OutputSize => ((INetwork)inner).OutputSize;
-    public IReadOnlyList<DenseLayer> Layers => inner.Layers;
+    private INetwork Inner => inner;
+    public SampleShape InputShape => Inner.InputShape;
+    public int InputSize => Inner.InputSize;
+    public int OutputSize => Inner.OutputSize;
+    public IReadOnlyList<Layer> Layers => inner.Layers;
+    public IReadOnlyList<Tensor> Parameters => inner.Parameters;
+    public bool ReadsSparseInputs => inner.ReadsSparseInputs;
+    public IReadOnlyList<Mnist.LinearAlgebra.GemmShape> Products(int batch, bool sparseInputs) => inner.Products(batch, sparseInputs);
     public string Architecture => inner.Architecture;
     public NetworkWorkspace CreateWorkspace(int batchSize) => inner.CreateWorkspace(batchSize);
-    public MathNet.Numerics.LinearAlgebra.Matrix<float> Forward(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, NetworkWorkspace workspace) =>
-        fails ? throw new InvalidOperationException("forward failed") : ((INetwork)inner).Forward(inputs, workspace);
-    public float Loss(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, ReadOnlySpan<int> labels, NetworkWorkspace workspace) => ((INetwork)inner).Loss(inputs, labels, workspace);
-    public void Backward(ReadOnlySpan<int> labels, NetworkWorkspace workspace) => ((INetwork)inner).Backward(labels, workspace);
-    public float TrainStep(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, ReadOnlySpan<int> labels, float learningRate, NetworkWorkspace workspace) =>
-        ((INetwork)inner).TrainStep(inputs, labels, learningRate, workspace);
-    public void Predict(MathNet.Numerics.LinearAlgebra.Matrix<float> inputs, Span<int> predictions, NetworkWorkspace workspace) => ((INetwork)inner).Predict(inputs, predictions, workspace);
-    public void CopyParametersFrom(INetwork other) => inner.CopyParametersFrom(((FailingForward)other).Inner);
+    public MathNet.Numerics.LinearAlgebra.Matrix<float> Forward(Batch batch, NetworkWorkspace workspace) =>
+        fails ? throw new InvalidOperationException("forward failed") : Inner.Forward(batch, workspace);
+    public float Loss(Batch batch, ReadOnlySpan<int> labels, NetworkWorkspace workspace) => Inner.Loss(batch, labels, workspace);
+    public void Backward(ReadOnlySpan<int> labels, NetworkWorkspace workspace) => Inner.Backward(labels, workspace);
+    public float TrainStep(Batch batch, ReadOnlySpan<int> labels, float learningRate, NetworkWorkspace workspace) =>
+        Inner.TrainStep(batch, labels, learningRate, workspace);
+    public void Predict(Batch batch, Span<int> predictions, NetworkWorkspace workspace) => Inner.Predict(batch, predictions, workspace);
+    public void CopyParametersFrom(INetwork other) => inner.CopyParametersFrom(((FailingForward)other).Seed);
     public INetwork Clone() => new FailingForward(inner.Clone(), fails: true);
-    private SeedNetwork Inner => inner;
+    private SeedNetwork Seed => inner;
 }

@@ -1,9 +1,9 @@
 using MathNet.Numerics.LinearAlgebra;
-using Mnist.Modeling;
+using Mnist.Kernels;
 
 namespace Mnist.Runtime.Tests.Modeling;
 
-public class SparseInputsTests
+public class SparsePatternTests
 {
     [Theory]
     [InlineData(784, 7)]
@@ -19,7 +19,7 @@ public class SparseInputsTests
             < 0.8 => specials[random.Next(specials.Length)],
             _ => (float)random.NextDouble(),
         });
-        var pattern = new SparseInputs(features, samples);
+        var pattern = new SparsePattern(features, samples, byFeature: true);
 
         pattern.Analyze(inputs);
 
@@ -36,7 +36,7 @@ public class SparseInputsTests
     [Fact]
     public void A_batch_more_than_half_nonzero_is_dense()
     {
-        var pattern = new SparseInputs(16, 4);
+        var pattern = new SparsePattern(16, 4, byFeature: true);
         pattern.Analyze(Matrix<float>.Build.Dense(16, 4, (p, _) => p < 12 ? 1f : 0f)); // 75% nonzero
         Assert.False(pattern.IsSparse);
     }
@@ -46,11 +46,11 @@ public class SparseInputsTests
     {
         var random = new Random(3);
         var inputs = Matrix<float>.Build.Dense(40, 9, (_, _) => random.NextDouble() < 0.3 ? (float)random.NextDouble() : 0f);
-        var pattern = new SparseInputs(40, 4);
+        var pattern = new SparsePattern(40, 4, byFeature: true);
 
         pattern.Analyze(inputs, 5, 4);
 
-        Assert.Equal(4, pattern.Columns);
+        Assert.Equal(4, pattern.Samples);
         for (int j = 0; j < 4; j++)
             Assert.Equal(Enumerable.Range(0, 40).Where(p => inputs[p, 5 + j] != 0f), pattern.Indices(j).ToArray());
     }
@@ -61,7 +61,7 @@ public class SparseInputsTests
     [InlineData(0, 4, 30, "30 inputs for a pattern of 40")]
     public void A_range_outside_the_inputs_or_the_pattern_is_refused_naming_the_sizes(int first, int columns, int features, string message)
     {
-        var e = Assert.ThrowsAny<ArgumentException>(() => new SparseInputs(40, 4).Analyze(Matrix<float>.Build.Dense(features, 9), first, columns));
+        var e = Assert.ThrowsAny<ArgumentException>(() => new SparsePattern(40, 4, byFeature: true).Analyze(Matrix<float>.Build.Dense(features, 9), first, columns));
         Assert.StartsWith(message, e.Message);
     }
 }

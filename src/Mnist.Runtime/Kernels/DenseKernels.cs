@@ -1,15 +1,16 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Mnist.Modeling;
+namespace Mnist.Kernels;
 
 /// <summary>
 /// The element-wise work of a dense layer on a batch (one sample per column, so each column is
 /// contiguous): bias and activation forward, activation derivative backward, bias gradients.
-/// Vectorised with <see cref="TensorPrimitives"/>; nothing allocates.
+/// Vectorised at every width (<see cref="ISimdVector{TSelf}"/>, <see cref="TensorPrimitives"/>); nothing
+/// allocates. For generated code.
 /// </summary>
-public static class LayerKernels
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public static class DenseKernels
 {
     /// <summary>Z[:, j] += bias for every column j.</summary>
     public static void AddBias(Matrix<float> z, Vector<float> bias)
@@ -27,20 +28,26 @@ public static class LayerKernels
     /// <summary>A = max(0, Z + bias), in place: one pass, no call per column.</summary>
     public static void AddBiasReLU(Matrix<float> z, Vector<float> bias)
     {
-        var values = Gemm.Values(z).AsSpan();
-        var b = Gemm.Values(bias).AsSpan();
-        int rows = z.RowCount;
-        int vectorRows = rows - rows % Vector256<float>.Count;
-        for (int j = 0; j < z.ColumnCount; j++)
+        var kernel = new BiasReLU(Gemm.Values(z), Gemm.Values(bias), z.RowCount, z.ColumnCount);
+        SimdWidth.Run(ref kernel);
+    }
+
+    private readonly unsafe struct BiasReLU(float[] values, float[] bias, int rows, int columns) : ISimdKernel
+    {
+        public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
-            var column = values.Slice(j * rows, rows);
-            int r = 0;
-            for (; r < vectorRows; r += Vector256<float>.Count)
+            int vectorRows = rows - rows % TV.Count;
+            fixed (float* z = values, b = bias)
             {
-                var sum = Vector256.Create(column.Slice(r, 8)) + Vector256.Create(b.Slice(r, 8));
-                Vector256.Max(sum, Vector256<float>.Zero).CopyTo(column.Slice(r, 8));
+                for (int j = 0; j < columns; j++)
+                {
+                    float* column = z + (long)j * rows;
+                    int r = 0;
+                    for (; r < vectorRows; r += TV.Count)
+                        TV.Store(TV.Max(TV.Add(TV.Load(column + r), TV.Load(b + r)), TV.Zero), column + r);
+                    for (; r < rows; r++) column[r] = MathF.Max(column[r] + b[r], 0f);
+                }
             }
-            for (; r < rows; r++) column[r] = MathF.Max(column[r] + b[r], 0f);
         }
     }
 
@@ -63,17 +70,21 @@ public static class LayerKernels
     /// <summary>delta *= relu'(Z), expressed through the activation A: 1 where A &gt; 0, else 0.</summary>
     public static void ReLUBackward(Matrix<float> delta, Matrix<float> activated)
     {
-        var d = Gemm.Values(delta).AsSpan();
-        var a = Gemm.Values(activated).AsSpan(0, d.Length);
-        int i = 0;
-        for (; i + Vector256<float>.Count <= d.Length; i += Vector256<float>.Count)
+        var d = Gemm.Values(delta);
+        var kernel = new ReLUDerivative(d, Gemm.Values(activated), delta.RowCount * delta.ColumnCount);
+        SimdWidth.Run(ref kernel);
+    }
+
+    private readonly unsafe struct ReLUDerivative(float[] delta, float[] activated, int length) : ISimdKernel
+    {
+        public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
-            var inactive = Vector256.LessThanOrEqual(Vector256.Create(a.Slice(i, 8)), Vector256<float>.Zero);
-            Vector256.AndNot(Vector256.Create(d.Slice(i, 8)), inactive).CopyTo(d.Slice(i, 8));
-        }
-        for (; i < d.Length; i++)
-        {
-            if (a[i] <= 0f) d[i] = 0f;
+            fixed (float* d = delta, a = activated)
+            {
+                int i = 0;
+                for (; i + TV.Count <= length; i += TV.Count) TV.Store(TV.WherePositive(TV.Load(d + i), TV.Load(a + i)), d + i);
+                for (; i < length; i++) if (a[i] <= 0f) d[i] = 0f;
+            }
         }
     }
 

@@ -1,11 +1,11 @@
 using MathNet.Numerics.LinearAlgebra;
-using Mnist.Modeling;
+using Mnist.Kernels;
 using Mnist.Runtime.Tests.LinearAlgebra;
 
 namespace Mnist.Runtime.Tests.Modeling;
 
 /// <summary>The zero-skipping first-layer products against the double-precision reference product.</summary>
-public class InputProductsTests
+public class SparseProductsTests
 {
     [Theory]
     [InlineData(128, 784, 32, 0.2)]
@@ -18,13 +18,13 @@ public class InputProductsTests
         var random = new Random(rows + features + batch);
         var weight = Matrix<float>.Build.Dense(rows, features, (_, _) => (float)(random.NextDouble() - 0.5));
         var inputs = Sparse(random, features, batch, density);
-        var pattern = new SparseInputs(features, batch);
+        var pattern = new SparsePattern(features, batch, byFeature: true);
         pattern.Analyze(inputs);
         var output = Matrix<float>.Build.Dense(rows, batch, float.NaN);
 
-        InputProducts.Multiply(weight, inputs, pattern, output);
+        SparseProducts.Multiply(weight, new Batch(inputs, pattern), output);
 
-        Assert.Equal(density <= SparseInputs.MaxDensity, pattern.IsSparse);
+        Assert.Equal(density <= Tuning.MaxSparseDensity, pattern.IsSparse);
         var expected = GemmBackendTests.Reference(false, false, rows, batch, features, 1f, weight.ToColumnMajorArray(), rows, inputs.ToColumnMajorArray(), features, 0f, new float[rows * batch]);
         GemmBackendTests.AssertRelativeError(expected, output.ToColumnMajorArray());
     }
@@ -41,11 +41,11 @@ public class InputProductsTests
         var delta = Matrix<float>.Build.Dense(rows, batch, (_, _) => (float)(random.NextDouble() - 0.5));
         var inputs = Sparse(random, features, batch, density);
         var target = Matrix<float>.Build.Dense(rows, features, (_, _) => (float)(random.NextDouble() - 0.5));
-        var pattern = new SparseInputs(features, batch);
+        var pattern = new SparsePattern(features, batch, byFeature: true);
         pattern.Analyze(inputs);
         var expected = GemmBackendTests.Reference(false, true, rows, features, batch, alpha, delta.ToColumnMajorArray(), rows, inputs.ToColumnMajorArray(), features, beta, target.ToColumnMajorArray());
 
-        InputProducts.MultiplyTransposed(alpha, delta, inputs, pattern, beta, target);
+        SparseProducts.MultiplyTransposed(alpha, delta, new Batch(inputs, pattern), beta, target);
 
         GemmBackendTests.AssertRelativeError(expected, target.ToColumnMajorArray());
     }
@@ -56,7 +56,7 @@ public class InputProductsTests
         var inputs = Matrix<float>.Build.DenseOfColumnArrays(
             [0f, 0.5f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 1f],
             [0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.25f]);
-        var pattern = new SparseInputs(10, 2);
+        var pattern = new SparsePattern(10, 2, byFeature: true);
         pattern.Analyze(inputs);
 
         Assert.True(pattern.IsSparse);
@@ -72,7 +72,7 @@ public class InputProductsTests
     [Fact]
     public void Disabled_analysis_marks_the_batch_dense()
     {
-        var pattern = new SparseInputs(4, 1);
+        var pattern = new SparsePattern(4, 1, byFeature: true);
         pattern.Analyze(Matrix<float>.Build.Dense(4, 1), enabled: false);
         Assert.False(pattern.IsSparse);
     }

@@ -1,12 +1,13 @@
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Mnist.Modeling;
+namespace Mnist.Kernels;
 
 /// <summary>
 /// Softmax cross-entropy over logits with one sample per column, computed stably with
-/// log-sum-exp (the maximum logit is subtracted before exponentiating).
+/// log-sum-exp (the maximum logit is subtracted before exponentiating). For generated code and the runtime.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class SoftmaxCrossEntropy
 {
     /// <summary>Writes the softmax of every column of <paramref name="logits"/> into <paramref name="probabilities"/>.</summary>

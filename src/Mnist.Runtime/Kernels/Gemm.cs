@@ -3,14 +3,15 @@ using MathNet.Numerics.LinearAlgebra.Single;
 using MathNet.Numerics.Providers.LinearAlgebra;
 using MathNet.Numerics;
 
-namespace Mnist.Modeling;
+namespace Mnist.Kernels;
 
 /// <summary>
 /// <c>C = alpha · op(A) · op(B) + beta · C</c> on dense single-precision matrices, through MathNet's
 /// current linear-algebra provider (so through whichever BLAS backend is installed). Allocation-free
 /// when the provider is; <c>beta = 1</c> accumulates into C, which is how SGD folds its update into
-/// the weight-gradient product.
+/// the weight-gradient product. For generated code and the runtime's kernels.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class Gemm
 {
     /// <summary>Computes <c>C = alpha · op(A) · op(B) + beta · C</c>.</summary>

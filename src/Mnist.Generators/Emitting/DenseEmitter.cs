@@ -1,0 +1,93 @@
+using Mnist.Generators.Model;
+using static Mnist.Generators.Emitting.Names;
+
+namespace Mnist.Generators.Emitting
+{
+    /// <summary>
+    /// A dense layer: <c>Z = W·X + b</c> and its activation, with the weight in MathNet's column-major
+    /// outputs × inputs. As the first layer it reads the batch through <c>SparseProducts</c>, which skips
+    /// zero inputs when the batch is sparse enough; every other product goes through MathNet's provider.
+    /// The SGD update folds into the weight-gradient product (beta = 1), after the error has been
+    /// propagated with the weights before the update.
+    /// </summary>
+    internal sealed class DenseEmitter : LayerEmitter
+    {
+        public override string RuntimeType => "global::Mnist.DenseLayer";
+
+        public override bool ReadsSparseInputs => true;
+
+        public override string? GradientType => "global::Mnist.LayerGradient";
+
+        private static DenseSpec Spec(LayerSpec layer) => (DenseSpec)layer;
+
+        public override string Construct(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            return $"new global::Mnist.DenseLayer(\"{d.Name}\", new global::Mnist.SampleShape({d.Input.Arguments}), {Int(d.Units)}, global::Mnist.Activation.{d.Activation}, random)";
+        }
+
+        public override System.Collections.Generic.IEnumerable<(string Name, long[] Shape)> Parameters(LayerSpec layer)
+        {
+            yield return ("weight", new[] { (long)Spec(layer).Units, layer.Input.Features });
+            yield return ("bias", new[] { (long)Spec(layer).Units });
+        }
+
+        public override string? ConstructGradient(LayerSpec layer) =>
+            $"new global::Mnist.LayerGradient(\"{layer.Name}\", {Int(layer.Input.Features)}, {Int(Spec(layer).Units)})";
+
+        public override string Describe(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            return $"dense {d.Input.Text} → {Int(d.Units)}, {(d.Activation == ActivationKind.Identity ? "identity" : d.Activation.ToString())}";
+        }
+
+        public override string Architecture(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            return "-" + Int(d.Units) + (d.Activation == ActivationKind.Identity ? "" : "(" + d.Activation + ")");
+        }
+
+        public override void EmitForward(LayerEmitContext c)
+        {
+            var d = Spec(c.Layer);
+            if (c.IsFirst) c.Line($"{SparseProducts}.Multiply({c.Self}.Weight, {c.Batch}, {c.Output});");
+            else c.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Input}, 0f, {c.Output});");
+            c.Line($"{DenseKernels}.{(d.Activation == ActivationKind.Identity ? "AddBias" : "AddBias" + d.Activation)}({c.Output}, {c.Self}.Bias);");
+        }
+
+        public override void EmitBackward(LayerEmitContext c, bool fused)
+        {
+            var d = Spec(c.Layer);
+            if (d.Activation != ActivationKind.Identity)
+                c.Line($"{DenseKernels}.{d.Activation}Backward({c.Delta}, {c.Output});");
+            // the error goes back through the weights before they change
+            if (!c.IsFirst)
+                c.Line($"{Gemm}({Transpose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Delta}, 0f, {c.InputDelta});");
+            string alpha = fused ? "-learningRate" : "1f", beta = fused ? "1f" : "0f";
+            string weight = fused ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = fused ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
+            if (c.IsFirst) c.Line($"{SparseProducts}.MultiplyTransposed({alpha}, {c.Delta}, {c.Batch}, {beta}, {weight});");
+            else c.Line($"{Gemm}({NoTranspose}, {Transpose}, {alpha}, {c.Delta}, {c.Input}, {beta}, {weight});");
+            c.Line($"{DenseKernels}.AccumulateRowSums({alpha}, {c.Delta}, {beta}, {bias});");
+        }
+
+        public override void EmitProducts(LayerEmitContext c)
+        {
+            var d = Spec(c.Layer);
+            string units = Int(d.Units), inputs = Int(d.Input.Features);
+            string forward = $"products.Add(new {GemmShape}(false, false, {units}, batch, {inputs}));";
+            string gradient = $"products.Add(new {GemmShape}(false, true, {units}, {inputs}, batch));";
+            if (c.IsFirst && !c.IsLast)
+            {
+                // skipping zeros, these two run in the sparse kernels (a one-layer model has nothing else to time, so it times them anyway)
+                c.Writer.Open("if (!sparseInputs)");
+                c.Line(forward);
+                c.Line(gradient);
+                c.Writer.Close();
+                return;
+            }
+            c.Line(forward);
+            c.Line(gradient);
+            if (!c.IsFirst) c.Line($"products.Add(new {GemmShape}(true, false, {inputs}, batch, {units}));");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace Mnist;
+
+/// <summary>
+/// Every constant the kernels, the inference and the trainer are tuned with, in one place. Each was
+/// measured on the machines named in docs/ARCHITECTURE.md ("Tuning"), where the measurements are.
+/// </summary>
+public static class Tuning
+{
+    // ---- matrix products (LinearAlgebra) ----
+
+    /// <summary>Columns of C per micro-kernel block of the SIMD GEMM (a block of 6 made RyuJIT spill the accumulators: 3× slower).</summary>
+    public const int GemmPanelColumns = 4;
+
+    /// <summary>Depth (k) of one packed block of the SIMD GEMM: an A panel of 256 × 32 floats stays in L1.</summary>
+    public const int GemmDepthBlock = 256;
+
+    /// <summary>Products with at least this many multiply-adds split their columns over threads; a training step's stay on one.</summary>
+    public const long ParallelMultiplyAdds = 8_000_000;
+
+    /// <summary>Repetitions of each backend's timing when <c>auto</c> chooses (median of 15 passes, after 2 warm-ups).</summary>
+    public const int CalibrationRepetitions = 15;
+
+    // ---- sparse first layer ----
+
+    /// <summary>Above this fraction of nonzero inputs a batch takes the dense BLAS product instead of the sparse kernels.</summary>
+    public const double MaxSparseDensity = 0.5;
+
+    /// <summary>Samples from which a batch's zero analysis and the sparse forward product run on several threads.</summary>
+    public const int ParallelSparseColumns = 256;
+
+    /// <summary>Vector registers of outputs one sparse kernel pass accumulates (8: 64 rows with AVX2, 128 with AVX-512).</summary>
+    public const int SparseRegisterBlock = 8;
+
+    // ---- inference of large batches ----
+
+    /// <summary>Samples per chunk when a large batch is predicted chunk by chunk on each thread.</summary>
+    public const int InferenceChunk = 500;
+
+    /// <summary>Features nonzero in at least this fraction of a large batch are multiplied densely (0.2–0.35 measured alike).</summary>
+    public const double DenseFeatureFraction = 0.3;
+
+    /// <summary>Images sampled to find a large batch's frequent features.</summary>
+    public const int DenseFeatureSample = 256;
+
+    // ---- training ----
+
+    /// <summary>Test images per evaluation chunk beside training (the evaluation thread prepares batches between chunks).</summary>
+    public const int EvaluationChunk = 250;
+
+    /// <summary>Copies of the weights that evaluations beside training may hold at once.</summary>
+    public const int EvaluationSnapshots = 3;
+
+    /// <summary>Batches prepared ahead when the evaluation threads prepare them between chunks.</summary>
+    public const int PrefetchedBesideEvaluation = 8;
+
+    /// <summary>Most memory the batches prepared ahead may take (a batch of the whole training set gets two slots, not eight).</summary>
+    public const long PrefetchBudgetBytes = 256L << 20;
+
+    /// <summary>Steps at the start of a run whose allocations (buffers sized on first use) are not counted.</summary>
+    public const int WarmUpSteps = 100;
+
+    /// <summary>Steps between two copies of the parameters kept for a divergence (a copy costs about one step's memory traffic).</summary>
+    public const int FiniteCopyEvery = 100;
+}
