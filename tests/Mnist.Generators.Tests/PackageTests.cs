@@ -24,7 +24,8 @@ public class PackageTests
             // other test projects' outputs share with src/ (the SDK copies it as a hard link) with this version
             string sources = CopySources(root, Path.Combine(work, "src"));
             Run(sources, "pack", "src/Mnist.Runtime/Mnist.Runtime.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}");
-            Assert.Single(Directory.GetFiles(feed, "Mnist.Runtime.*.nupkg"));
+            string package = Assert.Single(Directory.GetFiles(feed, "Mnist.Runtime.*.nupkg"));
+            AssertIsAManagedLibrary(package);
 
             string consumer = Path.Combine(work, "consumer");
             Directory.CreateDirectory(consumer);
@@ -33,11 +34,28 @@ public class PackageTests
 
             string output = Run(consumer, "run", "-c", "Release", $"-p:MnistVersion={version}", $"-p:RestoreAdditionalProjectSources={feed}");
             Assert.Matches(@"64-32\(Tanh\)-16\(ReLU\)-4: loss \d\.\d{4} -> \d\.\d{4}", output);
+            // the library chose a fast backend by itself, and a step allocates nothing
+            Assert.Contains("allocated per step: 0 B", output);
+            Assert.Matches("backend: (simd|mkl|openblas)", output);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    // No native assets and no app concerns: the package depends on managed libraries only.
+    private static void AssertIsAManagedLibrary(string package)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("runtimes/", StringComparison.Ordinal));
+        Assert.Contains(zip.Entries, e => e.FullName == "analyzers/dotnet/cs/Mnist.Generators.dll");
+        var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var reader = new StreamReader(nuspec.Open());
+        var dependencies = System.Xml.Linq.XDocument.Parse(reader.ReadToEnd()).Descendants().Where(d => d.Name.LocalName == "dependency")
+            .Select(d => (string)d.Attribute("id")!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("SkiaSharp", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(["MathNet.Numerics", "SixLabors.ImageSharp", "System.IO.Hashing", "System.Numerics.Tensors"], dependencies.Order(StringComparer.Ordinal));
     }
 
     private static string CopySources(string root, string destination)
