@@ -105,8 +105,8 @@ public sealed class TrainCommand : ICommandDefinition
 
         var trainer = new Trainer(network, data, options, history, startStep);
         var result = context.Interactive ? RunWithProgress(context, trainer, startStep, total) : RunPlain(context, trainer);
-        double loss = trainer.Evaluator.Run();
-        double accuracy = trainer.Evaluator.Predictions.Where((p, i) => p == data.Test.Labels[i]).Count() / (double)data.Test.Count;
+        var final = trainer.Evaluator.Evaluate();
+        double loss = final.Loss, accuracy = final.Accuracy;
         var cells = GridSelection.Choose(data.Test, trainer.Evaluator, 25, options.Seed, errorsOnly: false);
         return new FinishedRun(result, trainer.History, cells, accuracy, loss);
     }

@@ -12,12 +12,14 @@ public static class GridSelection
     /// </summary>
     public static List<GridCell> Choose(MnistSplit test, Evaluator evaluator, int count, int seed, bool errorsOnly)
     {
+        var predictions = evaluator.Predictions.ToArray();
+        var confidences = evaluator.Confidences.ToArray();
         var candidates = Enumerable.Range(0, test.Count)
-            .Where(i => !errorsOnly || evaluator.Predictions[i] != test.Labels[i])
+            .Where(i => !errorsOnly || predictions[i] != test.Labels[i])
             .ToArray();
         new Random(seed).Shuffle(candidates);
         return candidates.Take(count)
-            .Select(i => new GridCell(test.Image(i).ToArray(), test.Labels[i], evaluator.Predictions[i], evaluator.Confidences[i]))
+            .Select(i => new GridCell(test.Image(i).ToArray(), test.Labels[i], predictions[i], confidences[i]))
             .ToList();
     }
 }

@@ -4,6 +4,7 @@ namespace Mnist.IO;
 /// Turns a failed file operation into the one-line error the user reads: the file they named (never
 /// our temporary) and what went wrong in their terms (<c>no space left on device</c>).
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class FileErrors
 {
     /// <summary>The <see cref="MnistDataException"/> for <paramref name="error"/> while writing or reading <paramref name="path"/>.</summary>

@@ -5,6 +5,7 @@ namespace Mnist.IO;
 /// arrive instead of trusting the length the file system reports (a symlink to <c>/dev/zero</c>
 /// reports 0 and never ends; a FIFO reports nothing at all).
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class LimitedFile
 {
     /// <summary>The bytes of <paramref name="path"/>; a file longer than <paramref name="maxBytes"/> is refused, naming <paramref name="what"/>.</summary>

@@ -8,6 +8,7 @@ namespace Mnist.IO;
 /// that leaves every old file as it was; disposing without a commit removes the temporaries.
 /// Entries the set does not name are never touched.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed class StagedFiles : IDisposable
 {
     private readonly string _directory;

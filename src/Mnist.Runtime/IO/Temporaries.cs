@@ -9,6 +9,7 @@ namespace Mnist.IO;
 /// the output. The process id in the name lets a later run of the same command find what a killed
 /// run left behind and remove it (<see cref="RemoveStale"/>), never what a live process is writing.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class Temporaries
 {
     private static int s_counter;

@@ -11,6 +11,7 @@ namespace Mnist.Imaging;
 /// BMP, TIFF or WebP decoders to attack — with a memory allocation limit, and the declared size of
 /// every image checked from its header (<see cref="Identify"/>) before a pixel is decoded.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class ImageDecoding
 {
     /// <summary>Most memory one decode may allocate.</summary>

@@ -10,6 +10,7 @@ namespace Mnist;
 /// of which loads 128 weights from L2), and the first layer adds the other features' nonzeros to it
 /// sparsely. The sums are the same terms added in another order (so the last bits may differ).
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed class DenseFeatures
 {
     private readonly int[] _features;

@@ -31,16 +31,19 @@ public sealed class Evaluator
         _fullChunks = split.Count / _chunkSize;
         Chunks = (split.Count + _chunkSize - 1) / _chunkSize;
         _workers = Enumerable.Range(0, Math.Clamp(threads, 1, Math.Max(1, Chunks))).Select(_ => new Worker(network, _chunkSize)).ToArray();
-        Predictions = new int[split.Count];
-        Confidences = new float[split.Count];
+        _predictions = new int[split.Count];
+        _confidences = new float[split.Count];
         _patterns = new SparsePattern?[Chunks];
     }
 
+    private readonly int[] _predictions;
+    private readonly float[] _confidences;
+
     /// <summary>Predicted class of every sample, from the last <see cref="Run"/> or <see cref="Accuracy()"/>.</summary>
-    public int[] Predictions { get; }
+    public ReadOnlySpan<int> Predictions => _predictions;
 
     /// <summary>Softmax probability of the predicted class of every sample, from the last <see cref="Run"/>.</summary>
-    public float[] Confidences { get; }
+    public ReadOnlySpan<float> Confidences => _confidences;
 
     /// <summary>Chunks the split is evaluated in.</summary>
     public int Chunks { get; }
@@ -59,10 +62,10 @@ public sealed class Evaluator
         {
             losses[index] = _network.Loss(chunk.Batch, chunk.Labels, chunk.Workspace) * (double)chunk.Size;
             var probabilities = chunk.Workspace.Probabilities;
-            SoftmaxCrossEntropy.ArgMax(probabilities, Predictions.AsSpan(first, chunk.Size));
+            SoftmaxCrossEntropy.ArgMax(probabilities, _predictions.AsSpan(first, chunk.Size));
             var values = Gemm.Values(probabilities);
             int classes = probabilities.RowCount;
-            for (int j = 0; j < chunk.Size; j++) Confidences[first + j] = values[j * classes + Predictions[first + j]];
+            for (int j = 0; j < chunk.Size; j++) _confidences[first + j] = values[j * classes + _predictions[first + j]];
         });
         return losses.Sum() / Math.Max(1, _split.Count);
     }
@@ -70,8 +73,8 @@ public sealed class Evaluator
     /// <summary>Fraction predicted correctly (forward and argmax only: the cheapest pass).</summary>
     public double Accuracy()
     {
-        ForEachChunk((chunk, first, _) => SoftmaxCrossEntropy.ArgMax(_network.Forward(chunk.Batch, chunk.Workspace), Predictions.AsSpan(first, chunk.Size)));
-        return (double)Correct(Predictions, 0) / Math.Max(1, _split.Count);
+        ForEachChunk((chunk, first, _) => SoftmaxCrossEntropy.ArgMax(_network.Forward(chunk.Batch, chunk.Workspace), _predictions.AsSpan(first, chunk.Size)));
+        return (double)Correct(_predictions, 0) / Math.Max(1, _split.Count);
     }
 
     /// <summary>
@@ -96,7 +99,7 @@ public sealed class Evaluator
     public EvaluationResult Evaluate()
     {
         double loss = Run();
-        return new EvaluationResult(_split.Labels, Predictions, loss, _network.OutputSize);
+        return new EvaluationResult(_split.Labels, _predictions, loss, _network.OutputSize);
     }
 
     private int ChunkSize(int index) => index == _fullChunks ? _split.Count - index * _chunkSize : _chunkSize;

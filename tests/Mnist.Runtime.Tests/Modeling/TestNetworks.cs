@@ -11,3 +11,9 @@ public sealed partial class SeedNetwork;
 [Dense(64, Activation.Tanh, Name = "linear")]
 [Dense(10, Name = "linear2")]
 public sealed partial class NarrowNetwork;
+
+/// <summary>A network for 8×8 images of 4 classes: the trainer takes any labelled image set of its input shape.</summary>
+[Network(Inputs = 64)]
+[Dense(16, Activation.ReLU, Name = "hidden")]
+[Dense(4, Name = "out")]
+public sealed partial class SmallImageNetwork;

@@ -74,3 +74,46 @@ public class TrainerSafetyTests
         Assert.Equal("the test set holds no images to evaluate", e.Message);
     }
 }
+
+/// <summary>The trainer is not MNIST's only: any labelled image set of the network's input shape.</summary>
+public class OtherImageSetTests
+{
+    private static MnistSplit Bars(int count, int seed)
+    {
+        // class c: a bright bar on rows 2c and 2c+1 of an 8×8 image, noise elsewhere
+        var random = new Random(seed);
+        var images = new byte[count * 64];
+        var labels = new byte[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = (byte)(i % 4);
+            for (int p = 0; p < 64; p++) images[i * 64 + p] = p / 8 / 2 == labels[i] ? (byte)random.Next(150, 256) : (byte)random.Next(0, 30);
+        }
+        return new MnistSplit(images, labels, new SampleShape(1, 8, 8));
+    }
+
+    [Fact]
+    public void A_network_of_8x8_images_trains_on_an_8x8_image_set()
+    {
+        var trainer = new Trainer(new SmallImageNetwork(1), new MnistDataset(Bars(200, 1), Bars(40, 2)),
+            new TrainingOptions { Steps = 200, BatchSize = 16, EvalEvery = 100, LearningRate = 0.1f, Seed = 1, EvalChunk = 20 });
+        trainer.Run();
+        Assert.True(trainer.History.Rows[^1].TestAccuracy >= 0.95, $"accuracy {trainer.History.Rows[^1].TestAccuracy}");
+    }
+
+    [Fact]
+    public void Images_of_another_shape_are_refused_naming_both_shapes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(new SmallImageNetwork(), LearnableData.Dataset(), new TrainingOptions()));
+        Assert.Equal("the images are 1×28×28; the network takes 64", e.Message);
+    }
+
+    [Fact]
+    public void Labels_beyond_the_networks_classes_are_refused()
+    {
+        var bars = Bars(20, 3);
+        bars.Labels[5] = 7;
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(new SmallImageNetwork(), new MnistDataset(bars, Bars(8, 4)), new TrainingOptions { BatchSize = 4 }));
+        Assert.Equal("label 7 is not one of the network's 4 classes", e.Message);
+    }
+}
