@@ -8,7 +8,7 @@ public static class Tuning
 {
     // ---- matrix products (LinearAlgebra) ----
 
-    /// <summary>Columns of C per micro-kernel block of the SIMD GEMM (a block of 6 made RyuJIT spill the accumulators: 3× slower).</summary>
+    /// <summary>Columns of C per micro-kernel block of the SIMD GEMM (a block of 6 made RyuJIT spill the accumulators).</summary>
     public const int GemmPanelColumns = 4;
 
     /// <summary>Depth (k) of one packed block of the SIMD GEMM: an A panel of 256 × 32 floats stays in L1.</summary>
@@ -36,7 +36,7 @@ public static class Tuning
     /// <summary>Samples per chunk when a large batch is predicted chunk by chunk on each thread.</summary>
     public const int InferenceChunk = 500;
 
-    /// <summary>Features nonzero in at least this fraction of a large batch are multiplied densely (0.2–0.35 measured alike).</summary>
+    /// <summary>Features nonzero in at least this fraction of a large batch are multiplied densely.</summary>
     public const double DenseFeatureFraction = 0.3;
 
     /// <summary>Images sampled to find a large batch's frequent features.</summary>

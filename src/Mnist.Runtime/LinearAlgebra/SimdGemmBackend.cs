@@ -10,7 +10,7 @@ namespace Mnist.LinearAlgebra;
 /// stays in L1 and the B panels stream from L2. Written once over the vector width
 /// (<see cref="Kernels.ISimdVector{TSelf}"/>); the widest the processor accelerates is used. (A block of
 /// 6 columns would use more of the registers, but RyuJIT then spills the accumulators on every
-/// iteration: measured 3× slower.) Large products split their columns over threads.
+/// iteration; see <see cref="Tuning.GemmPanelColumns"/>.) Large products split their columns over threads.
 /// </summary>
 public sealed unsafe class SimdGemmBackend : ColumnRangeGemmBackend
 {
