@@ -3,29 +3,19 @@ using System.Runtime.CompilerServices;
 namespace Mnist.Kernels;
 
 /// <summary>
-/// The inner loops of the sparse first-layer products, written once over the vector width: each
-/// accumulates, for a block of output rows, a sum over a sample's (or a feature's) nonzero entries of a
-/// column of weights (or of errors) times the entry. Rows go in blocks of eight registers (64 rows
-/// with AVX2, 128 with AVX-512), then four, then one, then single floats.
+/// The inner loop of the sparse first-layer products, written once over the vector width: for a
+/// block of output rows, a sum over a sample's (or a feature's) nonzero entries of a column of weights
+/// (or of errors) times the entry — the forward product gathers the weight columns of a sample's
+/// nonzeros, the update scatters the error columns of a feature's samples. Rows go in blocks of eight
+/// registers (64 rows with AVX2, 128 with AVX-512), then four, then one, then single floats.
 /// </summary>
 internal static unsafe class SparseKernels
 {
     /// <summary>z[0..rows) = (accumulate ? z : 0) + Σ_e w[:, index[e]] · value[e] (w column-major with leading dimension ldw).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Gather<TV>(float* w, int ldw, int rows, int* index, float* value, int count, float* z, bool accumulate)
-        where TV : struct, ISimdVector<TV>
-    {
-        int r = 0;
-        for (; r + 8 * TV.Count <= rows; r += 8 * TV.Count) Gather8<TV>(w + r, ldw, index, value, count, z + r, accumulate);
-        for (; r + 4 * TV.Count <= rows; r += 4 * TV.Count) Gather4<TV>(w + r, ldw, index, value, count, z + r, accumulate);
-        for (; r + TV.Count <= rows; r += TV.Count) Gather1<TV>(w + r, ldw, index, value, count, z + r, accumulate);
-        for (; r < rows; r++)
-        {
-            float sum = accumulate ? z[r] : 0f;
-            for (int e = 0; e < count; e++) sum += w[r + (long)index[e] * ldw] * value[e];
-            z[r] = sum;
-        }
-    }
+        where TV : struct, ISimdVector<TV> =>
+        Scatter<TV>(w, ldw, rows, index, value, count, 1f, accumulate ? 1f : 0f, z);
 
     /// <summary>t[0..rows) = beta · t + alpha · Σ_e d[:, column[e]] · value[e]; with beta 1 and alpha −lr this is the SGD update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -42,59 +32,6 @@ internal static unsafe class SparseKernels
             for (int e = 0; e < count; e++) sum += d[r + (long)column[e] * ldd] * value[e];
             t[r] = (beta == 0f ? 0f : beta * t[r]) + alpha * sum;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gather8<TV>(float* w, int ldw, int* index, float* value, int count, float* z, bool accumulate) where TV : struct, ISimdVector<TV>
-    {
-        int n = TV.Count;
-        TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, a4 = TV.Zero, a5 = TV.Zero, a6 = TV.Zero, a7 = TV.Zero;
-        if (accumulate)
-        {
-            a0 = TV.Load(z); a1 = TV.Load(z + n); a2 = TV.Load(z + 2 * n); a3 = TV.Load(z + 3 * n);
-            a4 = TV.Load(z + 4 * n); a5 = TV.Load(z + 5 * n); a6 = TV.Load(z + 6 * n); a7 = TV.Load(z + 7 * n);
-        }
-        for (int e = 0; e < count; e++)
-        {
-            float* c = w + (long)index[e] * ldw;
-            var x = TV.Broadcast(value[e]);
-            a0 = TV.MultiplyAdd(TV.Load(c), x, a0);
-            a1 = TV.MultiplyAdd(TV.Load(c + n), x, a1);
-            a2 = TV.MultiplyAdd(TV.Load(c + 2 * n), x, a2);
-            a3 = TV.MultiplyAdd(TV.Load(c + 3 * n), x, a3);
-            a4 = TV.MultiplyAdd(TV.Load(c + 4 * n), x, a4);
-            a5 = TV.MultiplyAdd(TV.Load(c + 5 * n), x, a5);
-            a6 = TV.MultiplyAdd(TV.Load(c + 6 * n), x, a6);
-            a7 = TV.MultiplyAdd(TV.Load(c + 7 * n), x, a7);
-        }
-        TV.Store(a0, z); TV.Store(a1, z + n); TV.Store(a2, z + 2 * n); TV.Store(a3, z + 3 * n);
-        TV.Store(a4, z + 4 * n); TV.Store(a5, z + 5 * n); TV.Store(a6, z + 6 * n); TV.Store(a7, z + 7 * n);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gather4<TV>(float* w, int ldw, int* index, float* value, int count, float* z, bool accumulate) where TV : struct, ISimdVector<TV>
-    {
-        int n = TV.Count;
-        TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero;
-        if (accumulate) { a0 = TV.Load(z); a1 = TV.Load(z + n); a2 = TV.Load(z + 2 * n); a3 = TV.Load(z + 3 * n); }
-        for (int e = 0; e < count; e++)
-        {
-            float* c = w + (long)index[e] * ldw;
-            var x = TV.Broadcast(value[e]);
-            a0 = TV.MultiplyAdd(TV.Load(c), x, a0);
-            a1 = TV.MultiplyAdd(TV.Load(c + n), x, a1);
-            a2 = TV.MultiplyAdd(TV.Load(c + 2 * n), x, a2);
-            a3 = TV.MultiplyAdd(TV.Load(c + 3 * n), x, a3);
-        }
-        TV.Store(a0, z); TV.Store(a1, z + n); TV.Store(a2, z + 2 * n); TV.Store(a3, z + 3 * n);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gather1<TV>(float* w, int ldw, int* index, float* value, int count, float* z, bool accumulate) where TV : struct, ISimdVector<TV>
-    {
-        TV a0 = accumulate ? TV.Load(z) : TV.Zero;
-        for (int e = 0; e < count; e++) a0 = TV.MultiplyAdd(TV.Load(w + (long)index[e] * ldw), TV.Broadcast(value[e]), a0);
-        TV.Store(a0, z);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
