@@ -235,6 +235,27 @@ public static class SimdWidth
         : Vector256.IsHardwareAccelerated ? Fma.IsSupported
         : Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported);
 
+    /// <summary>
+    /// The width for blocks of <paramref name="registers"/> registers over <paramref name="rows"/> rows: the
+    /// one with the fewest vector operations per row block, and of those the narrowest (it pads and packs
+    /// less: a 10-row product takes one 16-row block at AVX2's width as one 32-row block at AVX-512's).
+    /// </summary>
+    internal static int ForRows(int rows, int registers)
+    {
+        int best = Floats;
+        long fewest = long.MaxValue;
+        for (int width = Floats; width >= 4; width /= 2)
+        {
+            long operations = (rows + (long)width * registers - 1) / (width * registers) * registers;
+            if (operations <= fewest)
+            {
+                fewest = operations;
+                best = width;
+            }
+        }
+        return best;
+    }
+
     // Each test is a constant to the JIT: every branch but the taken one disappears.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Run<TKernel>(ref TKernel kernel) where TKernel : struct, ISimdKernel

@@ -41,7 +41,14 @@ public sealed unsafe class SimdGemmBackend : ColumnRangeGemmBackend
         float[] a, int lda, float[] b, int ldb, float beta, float[] c, int ldc)
     {
         var kernel = new ColumnsKernel(first, last, transposeA, transposeB, m, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        Kernels.SimdWidth.Run(ref kernel);
+        // a panel is two registers high: few rows (a 10-class layer) take the narrowest width that needs no more operations
+        switch (Kernels.SimdWidth.ForRows(m, registers: 2))
+        {
+            case 16: kernel.Run<Kernels.Vector512Ops>(); break;
+            case 8: kernel.Run<Kernels.Vector256Ops>(); break;
+            case 4: kernel.Run<Kernels.Vector128Ops>(); break;
+            default: kernel.Run<Kernels.ScalarOps>(); break;
+        }
     }
 
     private readonly struct ColumnsKernel(int first, int last, bool transposeA, bool transposeB, int m, int k, float alpha,

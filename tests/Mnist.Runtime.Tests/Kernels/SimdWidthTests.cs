@@ -35,3 +35,24 @@ public class SimdWidthTests
         Assert.Contains($"managed SIMD kernel ({SimdWidth.Name}", new SimdGemmBackend(1).Description);
     }
 }
+
+public class SimdWidthForRowsTests
+{
+    [SkippableTheory]
+    [InlineData(10, 8)]   // one 16-row panel at AVX2's width does what one 32-row panel at AVX-512's does
+    [InlineData(128, 16)]
+    [InlineData(20, 16)]  // two AVX2 panels would take twice the operations
+    [InlineData(3, 4)]
+    public void Few_rows_take_the_narrowest_width_that_needs_no_more_operations(int rows, int widthWithAvx512)
+    {
+        Skip.IfNot(SimdWidth.Floats == 16, "the widths below are those of an AVX-512 processor");
+        Assert.Equal(widthWithAvx512, SimdWidth.ForRows(rows, registers: 2));
+    }
+
+    [SkippableFact]
+    public void Without_vector_hardware_it_is_one_float()
+    {
+        Skip.IfNot(SimdWidth.Floats == 1, "needs DOTNET_EnableHWIntrinsic=0");
+        Assert.Equal(1, SimdWidth.ForRows(10, registers: 2));
+    }
+}
