@@ -31,6 +31,12 @@ public static class Tuning
     /// <summary>Vector registers of outputs one sparse kernel pass accumulates (8: 64 rows with AVX2, 128 with AVX-512).</summary>
     public const int SparseRegisterBlock = 8;
 
+    /// <summary>
+    /// Gradient floats an optimizer's update of the first layer takes at a time (16 features of 128 outputs: 8 KB, a
+    /// fraction of L1): computed and used while in the cache, the gradient is never written to memory whole.
+    /// </summary>
+    public const int UpdateBlockFloats = 2048;
+
     // ---- inference of large batches ----
 
     /// <summary>Samples per chunk when a large batch is predicted chunk by chunk on each thread.</summary>

@@ -52,7 +52,7 @@ public class LayerKindSeamTests
         public override void EmitForward(LayerEmitContext c) =>
             c.Line($"{Multiply}({Values}({c.Input}), {Names.Float(((ScaleSpec)c.Layer).Factor)}, {Values}({c.Output}));");
 
-        public override void EmitBackward(LayerEmitContext c, bool fused)
+        public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
         {
             if (c.InputDelta is not null)
                 c.Line($"{Multiply}({Values}({c.Delta}), {Names.Float(((ScaleSpec)c.Layer).Factor)}, {Values}({c.InputDelta}));");

@@ -8,7 +8,8 @@ namespace Mnist.Generators.Emitting
     /// outputs × inputs. As the first layer it reads the batch through <c>SparseProducts</c>, which skips
     /// zero inputs when the batch is sparse enough; every other product goes through MathNet's provider.
     /// The SGD update folds into the weight-gradient product (beta = 1), after the error has been
-    /// propagated with the weights before the update.
+    /// propagated with the weights before the update; another optimizer's update takes each gradient as soon
+    /// as it is computed (the first layer's by blocks of features, so that it never leaves the cache).
     /// </summary>
     internal sealed class DenseEmitter : LayerEmitter
     {
@@ -55,7 +56,7 @@ namespace Mnist.Generators.Emitting
             c.Line($"{DenseKernels}.{(d.Activation == ActivationKind.Identity ? "AddBias" : "AddBias" + d.Activation)}({c.Output}, {c.Self}.Bias);");
         }
 
-        public override void EmitBackward(LayerEmitContext c, bool fused)
+        public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
         {
             var d = Spec(c.Layer);
             if (d.Activation != ActivationKind.Identity)
@@ -63,8 +64,23 @@ namespace Mnist.Generators.Emitting
             // the error goes back through the weights before they change
             if (!c.IsFirst)
                 c.Line($"{Gemm}({Transpose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Delta}, 0f, {c.InputDelta});");
-            string alpha = fused ? "-learningRate" : "1f", beta = fused ? "1f" : "0f";
-            string weight = fused ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = fused ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
+            int weightIndex = c.FirstParameter, biasIndex = c.FirstParameter + 1;
+            if (mode == BackwardMode.Update)
+            {
+                // the first layer's weight gradient goes to the update feature block by feature block, never whole
+                if (c.IsFirst) c.Line($"{SparseProducts}.UpdateTransposed({c.Delta}, {c.Batch}, {c.Gradient}.Weight, {c.Self}.Weight, update, {Int(weightIndex)});");
+                else
+                {
+                    c.Line($"{Gemm}({NoTranspose}, {Transpose}, 1f, {c.Delta}, {c.Input}, 0f, {c.Gradient}.Weight);");
+                    c.Line($"update.Update({Int(weightIndex)}, 0, {Values}({c.Self}.Weight), {Values}({c.Gradient}.Weight));");
+                }
+                c.Line($"{DenseKernels}.AccumulateRowSums(1f, {c.Delta}, 0f, {c.Gradient}.Bias);");
+                c.Line($"update.Update({Int(biasIndex)}, 0, {Values}({c.Self}.Bias), {Values}({c.Gradient}.Bias));");
+                return;
+            }
+            bool sgd = mode == BackwardMode.Sgd;
+            string alpha = sgd ? "-learningRate" : "1f", beta = sgd ? "1f" : "0f";
+            string weight = sgd ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = sgd ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
             if (c.IsFirst) c.Line($"{SparseProducts}.MultiplyTransposed({alpha}, {c.Delta}, {c.Batch}, {beta}, {weight});");
             else c.Line($"{Gemm}({NoTranspose}, {Transpose}, {alpha}, {c.Delta}, {c.Input}, {beta}, {weight});");
             c.Line($"{DenseKernels}.AccumulateRowSums({alpha}, {c.Delta}, {beta}, {bias});");

@@ -5,8 +5,9 @@ namespace Mnist.Generators.Emitting
     /// <summary>Where one layer's code goes and the expressions of the buffers around it.</summary>
     internal sealed class LayerEmitContext
     {
-        public LayerEmitContext(SourceWriter writer, ModelSpec model, int index, string input, string output, string delta, string? inputDelta)
+        public LayerEmitContext(SourceWriter writer, ModelSpec model, int index, string input, string output, string delta, string? inputDelta, int firstParameter)
         {
+            FirstParameter = firstParameter;
             Writer = writer;
             Model = model;
             Index = index;
@@ -46,6 +47,9 @@ namespace Mnist.Generators.Emitting
 
         /// <summary>d loss / d input, written by the layer's backward; null for the first layer.</summary>
         public string? InputDelta { get; }
+
+        /// <summary>The index in the network's <c>Parameters</c> of the layer's first parameter (its others follow).</summary>
+        public int FirstParameter { get; }
 
         /// <summary>The layer's gradient holder in the workspace.</summary>
         public string Gradient => $"workspace.{Self}Gradient";

@@ -5,7 +5,7 @@ namespace Mnist.Generators.Emitting
 {
     /// <summary>
     /// Writes one kind of layer's part of a network class: its typed property and construction, its
-    /// workspace buffers, its forward and backward code (or the backward with the SGD update folded in),
+    /// workspace buffers, its forward and backward code (gradients into the workspace, plain SGD folded in, or an optimizer's update as each gradient is known),
     /// its parameters and gradients, and the matrix products it sends the BLAS backend. A layer reads
     /// <see cref="LayerEmitContext.Input"/> and writes <see cref="LayerEmitContext.Output"/>; backward, it
     /// receives the loss's gradient with respect to its output in <see cref="LayerEmitContext.Delta"/> and
@@ -46,8 +46,12 @@ namespace Mnist.Generators.Emitting
         /// <summary>Forward code; <c>training</c> (bool) is in scope.</summary>
         public abstract void EmitForward(LayerEmitContext c);
 
-        /// <summary>Backward code: parameter gradients into the workspace, or with <paramref name="fused"/> the SGD update (<c>learningRate</c> in scope).</summary>
-        public abstract void EmitBackward(LayerEmitContext c, bool fused);
+        /// <summary>
+        /// Backward code: the error with respect to the input into <see cref="LayerEmitContext.InputDelta"/> (with the
+        /// parameters as they were in the forward pass), and the parameters' gradients as <paramref name="mode"/> says —
+        /// into the workspace, folded into plain SGD, or handed to <c>update</c>.
+        /// </summary>
+        public abstract void EmitBackward(LayerEmitContext c, BackwardMode mode);
 
         /// <summary>Lines adding the layer's BLAS products of one training step to <c>products</c>; <c>batch</c> and <c>sparseInputs</c> are in scope.</summary>
         public virtual void EmitProducts(LayerEmitContext c) { }

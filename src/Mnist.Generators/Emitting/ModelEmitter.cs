@@ -70,7 +70,8 @@ namespace Mnist.Generators.Emitting
             _emitters[i].AliasesInput ? (i == 0 ? null : DeltaOf(i - 1)) : $"workspace.{Layers[i].PropertyName}Delta";
 
         private LayerEmitContext Context(int i) =>
-            new(_w, _spec, i, i == 0 ? "workspace.InputMatrix" : OutputOf(i - 1), OutputOf(i), DeltaOf(i) ?? "", ReadsNetworkInput(i) ? null : DeltaOf(i - 1));
+            new(_w, _spec, i, i == 0 ? "workspace.InputMatrix" : OutputOf(i - 1), OutputOf(i), DeltaOf(i) ?? "", ReadsNetworkInput(i) ? null : DeltaOf(i - 1),
+                Enumerable.Range(0, i).Sum(j => _emitters[j].Parameters(Layers[j]).Count()));
 
         private string Logits => OutputOf(Layers.Count - 1);
 
@@ -168,7 +169,7 @@ namespace Mnist.Generators.Emitting
             _w.Line("/// <summary>Gradients of the mean loss of the last <see cref=\"Loss\"/> call, into <c>workspace.Gradients</c>.</summary>");
             _w.Open("public void Backward(global::System.ReadOnlySpan<int> labels, Workspace workspace)");
             _w.Line("if (workspace.Input.Samples == 0) throw new global::System.InvalidOperationException(\"Backward needs a Loss pass on this workspace first.\");");
-            EmitLayersBackward(fused: false);
+            EmitLayersBackward(BackwardMode.Gradients);
             _w.Close();
         }
 
@@ -182,19 +183,31 @@ namespace Mnist.Generators.Emitting
             _w.Line("/// </summary>");
             _w.Open($"public float TrainStep({Batch} batch, global::System.ReadOnlySpan<int> labels, float learningRate, Workspace workspace)");
             _w.Line("float loss = Loss(batch, labels, workspace);");
-            EmitLayersBackward(fused: true);
+            EmitLayersBackward(BackwardMode.Sgd);
+            _w.Line("return loss;");
+            _w.Close();
+            _w.Line();
+            _w.Line("/// <summary>");
+            _w.Line("/// One step of any element-wise optimizer: forward, loss, backward, and each parameter's gradient handed to");
+            _w.Line("/// <paramref name=\"update\"/> as soon as it is computed, after the error has gone back through the parameter (the");
+            _w.Line("/// first layer's weight by blocks of features, which stay in the cache). The workspace's gradients are scratch");
+            _w.Line("/// here, not the step's gradients. Returns the loss before the update.");
+            _w.Line("/// </summary>");
+            _w.Open($"public float TrainStep({Batch} batch, global::System.ReadOnlySpan<int> labels, {ParameterUpdate} update, Workspace workspace)");
+            _w.Line("float loss = Loss(batch, labels, workspace);");
+            EmitLayersBackward(BackwardMode.Update);
             _w.Line("return loss;");
             _w.Close();
         }
 
-        private void EmitLayersBackward(bool fused)
+        private void EmitLayersBackward(BackwardMode mode)
         {
             _w.Line($"{Softmax}.Gradient(workspace.Probabilities, labels, {DeltaOf(Layers.Count - 1)});");
             for (int i = Layers.Count - 1; i >= 0; i--)
             {
                 if (_emitters[i].AliasesInput) continue;
                 _w.Line($"// {Layers[i].Name}");
-                _emitters[i].EmitBackward(Context(i), fused);
+                _emitters[i].EmitBackward(Context(i), mode);
             }
         }
 
@@ -265,6 +278,8 @@ namespace Mnist.Generators.Emitting
             _w.Line($"void {Network}.Backward(global::System.ReadOnlySpan<int> labels, {Workspace} workspace) => Backward(labels, Own(workspace));");
             _w.Line();
             _w.Line($"float {Network}.TrainStep({Batch} batch, global::System.ReadOnlySpan<int> labels, float learningRate, {Workspace} workspace) => TrainStep(batch, labels, learningRate, Own(workspace));");
+            _w.Line();
+            _w.Line($"float {Network}.TrainStep({Batch} batch, global::System.ReadOnlySpan<int> labels, {ParameterUpdate} update, {Workspace} workspace) => TrainStep(batch, labels, update, Own(workspace));");
             _w.Line();
             _w.Line($"void {Network}.Predict({Batch} batch, global::System.Span<int> predictions, {Workspace} workspace) => Predict(batch, predictions, Own(workspace));");
             _w.Line();

@@ -16,6 +16,8 @@ namespace Mnist.Generators.Emitting
         public const string Network = "global::Mnist.INetwork";
         public const string Batch = "global::Mnist.Batch";
         public const string Tensor = "global::Mnist.Tensor";
+        public const string ParameterUpdate = "global::Mnist.IParameterUpdate";
+        public const string Values = "global::Mnist.Kernels.Gemm.Values";
         public const string Layer = "global::Mnist.Layer";
         public const string GemmShape = "global::Mnist.LinearAlgebra.GemmShape";
         public const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";

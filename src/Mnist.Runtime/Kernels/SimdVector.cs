@@ -36,6 +36,10 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
 
     static abstract TSelf Max(TSelf a, TSelf b);
 
+    static abstract TSelf Divide(TSelf a, TSelf b);
+
+    static abstract TSelf Sqrt(TSelf value);
+
     /// <summary><paramref name="value"/> where <paramref name="reference"/> &gt; 0, else 0 (ReLU's derivative applied).</summary>
     static abstract TSelf WherePositive(TSelf value, TSelf reference);
 
@@ -74,6 +78,12 @@ internal readonly struct Vector512Ops : ISimdVector<Vector512Ops>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512Ops Max(Vector512Ops a, Vector512Ops b) => new(Vector512.Max(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Ops Divide(Vector512Ops a, Vector512Ops b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Ops Sqrt(Vector512Ops value) => new(Vector512.Sqrt(value._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512Ops WherePositive(Vector512Ops value, Vector512Ops reference) =>
@@ -115,6 +125,12 @@ internal readonly struct Vector256Ops : ISimdVector<Vector256Ops>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256Ops Max(Vector256Ops a, Vector256Ops b) => new(Vector256.Max(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Ops Divide(Vector256Ops a, Vector256Ops b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Ops Sqrt(Vector256Ops value) => new(Vector256.Sqrt(value._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256Ops WherePositive(Vector256Ops value, Vector256Ops reference) =>
@@ -160,6 +176,12 @@ internal readonly struct Vector128Ops : ISimdVector<Vector128Ops>
     public static Vector128Ops Max(Vector128Ops a, Vector128Ops b) => new(Vector128.Max(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128Ops Divide(Vector128Ops a, Vector128Ops b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128Ops Sqrt(Vector128Ops value) => new(Vector128.Sqrt(value._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128Ops WherePositive(Vector128Ops value, Vector128Ops reference) =>
         new(Vector128.BitwiseAnd(value._v, Vector128.GreaterThan(reference._v, Vector128<float>.Zero)));
 
@@ -198,6 +220,12 @@ internal readonly struct ScalarOps : ISimdVector<ScalarOps>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ScalarOps Max(ScalarOps a, ScalarOps b) => new(MathF.Max(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarOps Divide(ScalarOps a, ScalarOps b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ScalarOps Sqrt(ScalarOps value) => new(MathF.Sqrt(value._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ScalarOps WherePositive(ScalarOps value, ScalarOps reference) => new(reference._v > 0f ? value._v : 0f);

@@ -80,22 +80,52 @@ public static unsafe class SparseProducts
         SimdWidth.Run(ref kernel);
     }
 
-    private readonly struct ScatterRows(float alpha, Matrix<float> delta, SparsePattern pattern, float beta, Matrix<float> target) : ISimdKernel
+    /// <summary>
+    /// Hands the weight gradient <c>δ · Xᵀ</c> of <paramref name="weight"/> (parameter number <paramref name="parameter"/>) to
+    /// <paramref name="update"/>. A sparse batch's gradient is computed a block of features at a time into the first columns of
+    /// <paramref name="scratch"/> (the layer's gradient buffer), which stay in the cache while the update reads them; a dense
+    /// batch's is one product into <paramref name="scratch"/>.
+    /// </summary>
+    public static void UpdateTransposed(Matrix<float> delta, Batch input, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter)
     {
-        public void Run<TV>() where TV : struct, ISimdVector<TV>
+        if (input.Pattern is not { IsSparse: true } pattern)
+        {
+            Gemm.Multiply(Transpose.DontTranspose, Transpose.Transpose, 1f, delta, input.Dense!, 0f, scratch);
+            update.Update(parameter, 0, Gemm.Values(weight), Gemm.Values(scratch));
+            return;
+        }
+        int rows = weight.RowCount, features = weight.ColumnCount;
+        int block = Math.Clamp(Tuning.UpdateBlockFloats / Math.Max(1, rows), 1, features);
+        var kernel = new ScatterRows(1f, delta, pattern, 0f, scratch);
+        for (int first = 0; first < features; first += block)
+        {
+            int count = Math.Min(block, features - first);
+            kernel.Features(first, count);
+            SimdWidth.Run(ref kernel);
+            update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(0, count * rows));
+        }
+    }
+
+    // Features [first, first + count) of T = beta · T + alpha · δ · Xᵀ, feature p into target column p − first.
+    private struct ScatterRows(float alpha, Matrix<float> delta, SparsePattern pattern, float beta, Matrix<float> target) : ISimdKernel
+    {
+        private int _first, _count = target.ColumnCount;
+
+        public void Features(int first, int count) => (_first, _count) = (first, count);
+
+        public readonly void Run<TV>() where TV : struct, ISimdVector<TV>
         {
             pattern.EnsureRows(); // refuses a pattern with dense features
             int[] rowStart = pattern.RowStart!, rowColumn = pattern.RowColumn!;
             float[] rowValue = pattern.RowValue!;
             int rows = target.RowCount;
-            int features = target.ColumnCount;
             fixed (float* t = Gemm.Values(target), d = Gemm.Values(delta))
             fixed (int* column = rowColumn)
             fixed (float* value = rowValue)
             {
-                for (int p = 0; p < features; p++)
+                for (int p = _first; p < _first + _count; p++)
                 {
-                    float* targetColumn = t + (long)p * rows;
+                    float* targetColumn = t + (long)(p - _first) * rows;
                     int first = rowStart[p], count = rowStart[p + 1] - first;
                     if (count == 0)
                     {

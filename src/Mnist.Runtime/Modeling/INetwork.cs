@@ -54,6 +54,13 @@ public interface INetwork
     /// </summary>
     float TrainStep(Batch batch, ReadOnlySpan<int> labels, float learningRate, NetworkWorkspace workspace);
 
+    /// <summary>
+    /// Forward, loss, backward and <paramref name="update"/> of every parameter, each gradient handed over as soon as it is
+    /// known (the large first layer's by blocks); returns the loss before the update. The gradients in <paramref name="workspace"/>
+    /// are scratch space here, not this step's gradients.
+    /// </summary>
+    float TrainStep(Batch batch, ReadOnlySpan<int> labels, IParameterUpdate update, NetworkWorkspace workspace);
+
     /// <summary>The most likely class of every sample; the softmax is left in <see cref="NetworkWorkspace.Probabilities"/>.</summary>
     void Predict(Batch batch, Span<int> predictions, NetworkWorkspace workspace);
 

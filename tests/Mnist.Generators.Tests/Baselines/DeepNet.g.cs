@@ -124,6 +124,37 @@ partial class DeepNet : global::Mnist.INetwork
         return loss;
     }
 
+    /// <summary>
+    /// One step of any element-wise optimizer: forward, loss, backward, and each parameter's gradient handed to
+    /// <paramref name="update"/> as soon as it is computed, after the error has gone back through the parameter (the
+    /// first layer's weight by blocks of features, which stay in the cache). The workspace's gradients are scratch
+    /// here, not the step's gradients. Returns the loss before the update.
+    /// </summary>
+    public float TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.IParameterUpdate update, Workspace workspace)
+    {
+        float loss = Loss(batch, labels, workspace);
+        global::Mnist.Kernels.SoftmaxCrossEntropy.Gradient(workspace.Probabilities, labels, workspace.LogitsDelta);
+        // logits
+        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Logits.Weight, workspace.LogitsDelta, 0f, workspace.HiddenDelta);
+        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.LogitsDelta, workspace.HiddenOutput, 0f, workspace.LogitsGradient.Weight);
+        update.Update(4, 0, global::Mnist.Kernels.Gemm.Values(Logits.Weight), global::Mnist.Kernels.Gemm.Values(workspace.LogitsGradient.Weight));
+        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.LogitsDelta, 0f, workspace.LogitsGradient.Bias);
+        update.Update(5, 0, global::Mnist.Kernels.Gemm.Values(Logits.Bias), global::Mnist.Kernels.Gemm.Values(workspace.LogitsGradient.Bias));
+        // hidden
+        global::Mnist.Kernels.DenseKernels.SigmoidBackward(workspace.HiddenDelta, workspace.HiddenOutput);
+        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Hidden.Weight, workspace.HiddenDelta, 0f, workspace.EncoderDelta);
+        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.HiddenDelta, workspace.EncoderOutput, 0f, workspace.HiddenGradient.Weight);
+        update.Update(2, 0, global::Mnist.Kernels.Gemm.Values(Hidden.Weight), global::Mnist.Kernels.Gemm.Values(workspace.HiddenGradient.Weight));
+        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.HiddenDelta, 0f, workspace.HiddenGradient.Bias);
+        update.Update(3, 0, global::Mnist.Kernels.Gemm.Values(Hidden.Bias), global::Mnist.Kernels.Gemm.Values(workspace.HiddenGradient.Bias));
+        // encoder
+        global::Mnist.Kernels.DenseKernels.TanhBackward(workspace.EncoderDelta, workspace.EncoderOutput);
+        global::Mnist.Kernels.SparseProducts.UpdateTransposed(workspace.EncoderDelta, workspace.Input, workspace.EncoderGradient.Weight, Encoder.Weight, update, 0);
+        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.EncoderDelta, 0f, workspace.EncoderGradient.Bias);
+        update.Update(1, 0, global::Mnist.Kernels.Gemm.Values(Encoder.Bias), global::Mnist.Kernels.Gemm.Values(workspace.EncoderGradient.Bias));
+        return loss;
+    }
+
     /// <summary>The most likely class of every sample; the softmax is left in <c>workspace.Probabilities</c>. (For large batches on several threads, <c>Mnist.Predictor</c> is faster.)</summary>
     public void Predict(global::Mnist.Batch batch, global::System.Span<int> predictions, Workspace workspace)
     {
@@ -189,6 +220,8 @@ partial class DeepNet : global::Mnist.INetwork
     void global::Mnist.INetwork.Backward(global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => Backward(labels, Own(workspace));
 
     float global::Mnist.INetwork.TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, float learningRate, global::Mnist.NetworkWorkspace workspace) => TrainStep(batch, labels, learningRate, Own(workspace));
+
+    float global::Mnist.INetwork.TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.IParameterUpdate update, global::Mnist.NetworkWorkspace workspace) => TrainStep(batch, labels, update, Own(workspace));
 
     void global::Mnist.INetwork.Predict(global::Mnist.Batch batch, global::System.Span<int> predictions, global::Mnist.NetworkWorkspace workspace) => Predict(batch, predictions, Own(workspace));
 

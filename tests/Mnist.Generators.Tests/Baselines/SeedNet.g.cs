@@ -107,6 +107,30 @@ partial class SeedNet : global::Mnist.INetwork
         return loss;
     }
 
+    /// <summary>
+    /// One step of any element-wise optimizer: forward, loss, backward, and each parameter's gradient handed to
+    /// <paramref name="update"/> as soon as it is computed, after the error has gone back through the parameter (the
+    /// first layer's weight by blocks of features, which stay in the cache). The workspace's gradients are scratch
+    /// here, not the step's gradients. Returns the loss before the update.
+    /// </summary>
+    public float TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.IParameterUpdate update, Workspace workspace)
+    {
+        float loss = Loss(batch, labels, workspace);
+        global::Mnist.Kernels.SoftmaxCrossEntropy.Gradient(workspace.Probabilities, labels, workspace.Linear2Delta);
+        // linear2
+        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Linear2.Weight, workspace.Linear2Delta, 0f, workspace.LinearDelta);
+        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.Linear2Delta, workspace.LinearOutput, 0f, workspace.Linear2Gradient.Weight);
+        update.Update(2, 0, global::Mnist.Kernels.Gemm.Values(Linear2.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Linear2Gradient.Weight));
+        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.Linear2Delta, 0f, workspace.Linear2Gradient.Bias);
+        update.Update(3, 0, global::Mnist.Kernels.Gemm.Values(Linear2.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Linear2Gradient.Bias));
+        // linear
+        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.LinearDelta, workspace.LinearOutput);
+        global::Mnist.Kernels.SparseProducts.UpdateTransposed(workspace.LinearDelta, workspace.Input, workspace.LinearGradient.Weight, Linear.Weight, update, 0);
+        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.LinearDelta, 0f, workspace.LinearGradient.Bias);
+        update.Update(1, 0, global::Mnist.Kernels.Gemm.Values(Linear.Bias), global::Mnist.Kernels.Gemm.Values(workspace.LinearGradient.Bias));
+        return loss;
+    }
+
     /// <summary>The most likely class of every sample; the softmax is left in <c>workspace.Probabilities</c>. (For large batches on several threads, <c>Mnist.Predictor</c> is faster.)</summary>
     public void Predict(global::Mnist.Batch batch, global::System.Span<int> predictions, Workspace workspace)
     {
@@ -168,6 +192,8 @@ partial class SeedNet : global::Mnist.INetwork
     void global::Mnist.INetwork.Backward(global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => Backward(labels, Own(workspace));
 
     float global::Mnist.INetwork.TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, float learningRate, global::Mnist.NetworkWorkspace workspace) => TrainStep(batch, labels, learningRate, Own(workspace));
+
+    float global::Mnist.INetwork.TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.IParameterUpdate update, global::Mnist.NetworkWorkspace workspace) => TrainStep(batch, labels, update, Own(workspace));
 
     void global::Mnist.INetwork.Predict(global::Mnist.Batch batch, global::System.Span<int> predictions, global::Mnist.NetworkWorkspace workspace) => Predict(batch, predictions, Own(workspace));
 

@@ -88,6 +88,23 @@ partial class SoftmaxRegression : global::Mnist.INetwork
         return loss;
     }
 
+    /// <summary>
+    /// One step of any element-wise optimizer: forward, loss, backward, and each parameter's gradient handed to
+    /// <paramref name="update"/> as soon as it is computed, after the error has gone back through the parameter (the
+    /// first layer's weight by blocks of features, which stay in the cache). The workspace's gradients are scratch
+    /// here, not the step's gradients. Returns the loss before the update.
+    /// </summary>
+    public float TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.IParameterUpdate update, Workspace workspace)
+    {
+        float loss = Loss(batch, labels, workspace);
+        global::Mnist.Kernels.SoftmaxCrossEntropy.Gradient(workspace.Probabilities, labels, workspace.Dense1Delta);
+        // dense1
+        global::Mnist.Kernels.SparseProducts.UpdateTransposed(workspace.Dense1Delta, workspace.Input, workspace.Dense1Gradient.Weight, Dense1.Weight, update, 0);
+        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.Dense1Delta, 0f, workspace.Dense1Gradient.Bias);
+        update.Update(1, 0, global::Mnist.Kernels.Gemm.Values(Dense1.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Dense1Gradient.Bias));
+        return loss;
+    }
+
     /// <summary>The most likely class of every sample; the softmax is left in <c>workspace.Probabilities</c>. (For large batches on several threads, <c>Mnist.Predictor</c> is faster.)</summary>
     public void Predict(global::Mnist.Batch batch, global::System.Span<int> predictions, Workspace workspace)
     {
@@ -142,6 +159,8 @@ partial class SoftmaxRegression : global::Mnist.INetwork
     void global::Mnist.INetwork.Backward(global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => Backward(labels, Own(workspace));
 
     float global::Mnist.INetwork.TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, float learningRate, global::Mnist.NetworkWorkspace workspace) => TrainStep(batch, labels, learningRate, Own(workspace));
+
+    float global::Mnist.INetwork.TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.IParameterUpdate update, global::Mnist.NetworkWorkspace workspace) => TrainStep(batch, labels, update, Own(workspace));
 
     void global::Mnist.INetwork.Predict(global::Mnist.Batch batch, global::System.Span<int> predictions, global::Mnist.NetworkWorkspace workspace) => Predict(batch, predictions, Own(workspace));
 

@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+
+namespace Mnist.Kernels;
+
+/// <summary>
+/// The element-wise updates of <c>torch.optim</c>'s SGD (momentum, Nesterov, weight decay) and Adam/AdamW,
+/// one pass over each parameter tensor, written once over the vector width. Each follows PyTorch's
+/// single-tensor implementation operation by operation, so that the float results are the ones PyTorch
+/// computes (up to fused multiply-adds).
+/// </summary>
+internal static unsafe class OptimizerKernels
+{
+    /// <summary>
+    /// SGD with momentum: <c>g = grad + λ·p</c>; <c>b = g</c> at the first step, else <c>b = μ·b + g</c>;
+    /// <c>g = g + μ·b</c> (Nesterov) or <c>g = b</c>; <c>p -= lr·g</c>. An empty
+    /// <paramref name="buffer"/> means no momentum (SGD with weight decay only).
+    /// </summary>
+    public static void SgdMomentum(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> buffer,
+        float learningRate, float momentum, float weightDecay, bool nesterov, bool first)
+    {
+        fixed (float* p = parameter, g = gradient, b = buffer)
+        {
+            var kernel = new SgdKernel(p, g, b, parameter.Length, learningRate, momentum, weightDecay, nesterov, first);
+            SimdWidth.Run(ref kernel);
+        }
+    }
+
+    private readonly struct SgdKernel(float* p, float* g, float* b, int length, float lr, float mu, float decay, bool nesterov, bool first) : ISimdKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run<TV>() where TV : struct, ISimdVector<TV>
+        {
+            var vLr = TV.Broadcast(-lr);
+            var vMu = TV.Broadcast(mu);
+            var vDecay = TV.Broadcast(decay);
+            int i = 0;
+            for (; i + TV.Count <= length; i += TV.Count)
+            {
+                var grad = TV.Load(g + i);
+                var param = TV.Load(p + i);
+                if (decay != 0f) grad = TV.MultiplyAdd(param, vDecay, grad);
+                if (b != null)
+                {
+                    var buf = first ? grad : TV.MultiplyAdd(TV.Load(b + i), vMu, grad);
+                    TV.Store(buf, b + i);
+                    grad = nesterov ? TV.MultiplyAdd(buf, vMu, grad) : buf;
+                }
+                TV.Store(TV.MultiplyAdd(grad, vLr, param), p + i);
+            }
+            for (; i < length; i++)
+            {
+                float grad = g[i];
+                if (decay != 0f) grad = MathF.FusedMultiplyAdd(p[i], decay, grad);
+                if (b != null)
+                {
+                    float buf = first ? grad : MathF.FusedMultiplyAdd(b[i], mu, grad);
+                    b[i] = buf;
+                    grad = nesterov ? MathF.FusedMultiplyAdd(buf, mu, grad) : buf;
+                }
+                p[i] = MathF.FusedMultiplyAdd(grad, -lr, p[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adam (L2 decay: <c>g = grad + λ·p</c>) or AdamW (decoupled: <c>p *= 1 − lr·λ</c> first):
+    /// <c>m = β1·m + (1−β1)·g</c>, <c>v = β2·v + (1−β2)·g²</c>,
+    /// <c>p -= (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)</c>.
+    /// </summary>
+    public static void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> mean, Span<float> variance,
+        float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled, long step)
+    {
+        // PyTorch computes the bias corrections in double from the Python floats, then uses them as scalars
+        double correction1 = 1 - Math.Pow(beta1, step), correction2 = 1 - Math.Pow(beta2, step);
+        float stepSize = (float)(learningRate / correction1);
+        float correction2Sqrt = (float)Math.Sqrt(correction2);
+        fixed (float* p = parameter, g = gradient, m = mean, v = variance)
+        {
+            var kernel = new AdamKernel(p, g, m, v, parameter.Length, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, stepSize, correction2Sqrt);
+            SimdWidth.Run(ref kernel);
+        }
+    }
+
+    private readonly struct AdamKernel(float* p, float* g, float* m, float* v, int length, float lr, float beta1, float beta2, float epsilon,
+        float decay, bool decoupled, float stepSize, float correction2Sqrt) : ISimdKernel
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run<TV>() where TV : struct, ISimdVector<TV>
+        {
+            float shrink = 1f - lr * decay;
+            var vShrink = TV.Broadcast(shrink);
+            var vDecay = TV.Broadcast(decay);
+            var vBeta1 = TV.Broadcast(beta1);
+            var vOneMinusBeta1 = TV.Broadcast(1f - beta1);
+            var vBeta2 = TV.Broadcast(beta2);
+            var vOneMinusBeta2 = TV.Broadcast(1f - beta2);
+            var vEpsilon = TV.Broadcast(epsilon);
+            var vCorrection2Sqrt = TV.Broadcast(correction2Sqrt);
+            var vStep = TV.Broadcast(-stepSize);
+            int i = 0;
+            for (; i + TV.Count <= length; i += TV.Count)
+            {
+                var param = TV.Load(p + i);
+                var grad = TV.Load(g + i);
+                if (decay != 0f)
+                {
+                    if (decoupled) param = TV.Multiply(param, vShrink);
+                    else grad = TV.MultiplyAdd(param, vDecay, grad);
+                }
+                var mean = TV.MultiplyAdd(grad, vOneMinusBeta1, TV.Multiply(TV.Load(m + i), vBeta1));
+                var variance = TV.MultiplyAdd(TV.Multiply(grad, grad), vOneMinusBeta2, TV.Multiply(TV.Load(v + i), vBeta2));
+                TV.Store(mean, m + i);
+                TV.Store(variance, v + i);
+                var denominator = TV.Add(TV.Divide(TV.Sqrt(variance), vCorrection2Sqrt), vEpsilon);
+                TV.Store(TV.MultiplyAdd(TV.Divide(mean, denominator), vStep, param), p + i);
+            }
+            for (; i < length; i++)
+            {
+                float param = p[i], grad = g[i];
+                if (decay != 0f)
+                {
+                    if (decoupled) param *= shrink;
+                    else grad = MathF.FusedMultiplyAdd(param, decay, grad);
+                }
+                float mean = MathF.FusedMultiplyAdd(grad, 1f - beta1, m[i] * beta1);
+                float variance = MathF.FusedMultiplyAdd(grad * grad, 1f - beta2, v[i] * beta2);
+                m[i] = mean;
+                v[i] = variance;
+                float denominator = MathF.Sqrt(variance) / correction2Sqrt + epsilon;
+                p[i] = MathF.FusedMultiplyAdd(mean / denominator, -stepSize, param);
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using Mnist.Training;
+
+namespace Mnist.Runtime.Tests.Training;
+
+/// <summary>
+/// Each optimizer against PyTorch's formulas worked by hand in double precision (torch.optim's
+/// single-tensor SGD and Adam of 1.13): first and later steps, momentum and Nesterov, Adam's bias
+/// correction, weight decay added to the gradient (SGD, Adam) or decoupled (AdamW).
+/// </summary>
+public class OptimizerTests
+{
+    // 37 values: more than a vector of any width, so that the vector loop and its tail both run
+    private static float[] Values(int seed) => Enumerable.Range(0, 37).Select(i => (float)Math.Sin(seed * 31 + i * 1.7) * 0.8f).ToArray();
+
+    private static (Tensor Parameter, float[] Start) Parameter(int seed)
+    {
+        var start = Values(seed);
+        return (new Tensor("w", [37], (float[])start.Clone()), start);
+    }
+
+    private static Tensor Gradient(int step) => new("w", [37], Values(100 + step));
+
+    private static void AssertClose(double[] expected, Tensor actual)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6 + 1e-5 * Math.Abs(expected[i]), $"[{i}]: {actual[i]} vs PyTorch's {expected[i]}");
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0, false)]
+    [InlineData(0.9, 0.0, false)]
+    [InlineData(0.9, 0.0, true)]
+    [InlineData(0.0, 0.01, false)]
+    [InlineData(0.8, 0.05, true)]
+    public void Sgd_follows_torch_optim_sgd_over_three_steps(double momentum, double decay, bool nesterov)
+    {
+        const double lr = 0.1;
+        var (parameter, start) = Parameter(1);
+        var optimizer = new Sgd((float)lr, (float)momentum, (float)decay, nesterov);
+        double[] p = start.Select(v => (double)v).ToArray(), buffer = new double[37];
+        for (int step = 0; step < 3; step++)
+        {
+            var gradient = Gradient(step);
+            optimizer.Apply([parameter], [gradient]);
+            for (int i = 0; i < 37; i++)
+            {
+                double g = gradient[i] + decay * p[i];
+                if (momentum != 0)
+                {
+                    buffer[i] = step == 0 ? g : momentum * buffer[i] + g;
+                    g = nesterov ? g + momentum * buffer[i] : buffer[i];
+                }
+                p[i] -= lr * g;
+            }
+            AssertClose(p, parameter);
+        }
+        Assert.Equal(3, optimizer.Steps);
+    }
+
+    [Theory]
+    [InlineData(false, 0.0)]
+    [InlineData(false, 0.02)]
+    [InlineData(true, 0.02)]
+    [InlineData(true, 0.0)]
+    public void Adam_and_adamw_follow_torch_optim_over_three_steps(bool decoupled, double decay)
+    {
+        const double lr = 0.01, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+        var (parameter, start) = Parameter(2);
+        Optimizer optimizer = decoupled ? new AdamW((float)lr, weightDecay: (float)decay) : new Adam((float)lr, weightDecay: (float)decay);
+        double[] p = start.Select(v => (double)v).ToArray(), m = new double[37], v = new double[37];
+        for (int step = 1; step <= 3; step++)
+        {
+            var gradient = Gradient(step);
+            optimizer.Apply([parameter], [gradient]);
+            for (int i = 0; i < 37; i++)
+            {
+                double g = gradient[i];
+                if (decoupled) p[i] *= 1 - lr * decay;
+                else g += decay * p[i];
+                m[i] = beta1 * m[i] + (1 - beta1) * g;
+                v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+                double denominator = Math.Sqrt(v[i]) / Math.Sqrt(1 - Math.Pow(beta2, step)) + eps;
+                p[i] -= lr / (1 - Math.Pow(beta1, step)) * m[i] / denominator;
+            }
+            AssertClose(p, parameter);
+        }
+    }
+
+    [Fact]
+    public void The_first_adam_step_moves_every_weight_by_the_learning_rate()
+    {
+        // with bias correction, m̂ = g and v̂ = g² at step 1: the step is lr · g / (|g| + ε) ≈ ±lr
+        var (parameter, start) = Parameter(3);
+        new Adam(0.01f).Apply([parameter], [Gradient(1)]);
+        for (int i = 0; i < 37; i++) Assert.Equal(-0.01 * Math.Sign(Gradient(1)[i]), parameter[i] - start[i], 5);
+    }
+
+    [Fact]
+    public void Defaults_are_pytorchs()
+    {
+        var adam = new Adam();
+        Assert.Equal((1e-3f, 0.9f, 0.999f, 1e-8f, 0f), (adam.LearningRate, adam.Momentum, adam.Beta2, adam.Epsilon, adam.WeightDecay));
+        Assert.Equal(0.01f, new AdamW().WeightDecay);
+    }
+
+    [Fact]
+    public void State_saved_and_restored_continues_bit_for_bit()
+    {
+        var (a, _) = Parameter(4);
+        var (b, _) = Parameter(4);
+        var first = new Adam(0.01f);
+        first.Apply([a], [Gradient(1)]);
+        first.Apply([a], [Gradient(2)]);
+        b.CopyFrom(a);
+        var state = first.StateOf([a]).ToDictionary(t => t.Name, t => { var values = new float[t.Length]; t.CopyTo(values); return values; });
+        var second = new Adam(0.01f);
+        second.Restore([b], state, first.Steps);
+
+        first.Apply([a], [Gradient(3)]);
+        second.Apply([b], [Gradient(3)]);
+
+        Assert.Equal(a.Values.ToArray(), b.Values.ToArray());
+        Assert.Equal(["w.exp_avg", "w.exp_avg_sq"], first.StateShapes([a]).Select(s => s.Key));
+    }
+
+    [Fact]
+    public void Adam_allocates_nothing_after_its_first_step()
+    {
+        var parameter = new Tensor("w", [4096], new float[4096]);
+        var gradient = new Tensor("w", [4096], Enumerable.Range(0, 4096).Select(i => (float)i).ToArray());
+        var adam = new AdamW();
+        adam.Apply([parameter], [gradient]);
+        IReadOnlyList<Tensor> parameters = [parameter], gradients = [gradient];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) adam.Apply(parameters, gradients);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [InlineData(1.5f, 0f, "momentum must be in [0, 1)")]
+    [InlineData(-0.1f, 0f, "momentum must be in [0, 1)")]
+    [InlineData(0.9f, -1f, "weight decay must be 0 or positive")]
+    public void Bad_values_are_refused(float momentum, float decay, string message)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new Sgd(0.1f, momentum, decay));
+        Assert.StartsWith(message, e.Message);
+    }
+}
+
+/// <summary>An optimizer's step through the backward pass (each gradient slice updated as it is computed) against the whole gradient first, then the update.</summary>
+public class FusedUpdateTests
+{
+    public static TheoryData<string, bool> Cases()
+    {
+        var cases = new TheoryData<string, bool>();
+        foreach (var optimizer in new[] { "sgd-decay", "momentum", "nesterov", "adam", "adamw" })
+            foreach (bool sparse in new[] { true, false })
+                cases.Add(optimizer, sparse);
+        return cases;
+    }
+
+    private static Optimizer Create(string name) => name switch
+    {
+        "sgd-decay" => new Sgd(0.05f, weightDecay: 0.01f),
+        "momentum" => new Sgd(0.05f, 0.9f),
+        "nesterov" => new Sgd(0.05f, 0.9f, 0.001f, nesterov: true),
+        "adam" => new Adam(0.003f, weightDecay: 0.001f),
+        _ => new AdamW(0.003f),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Updating_during_the_backward_pass_equals_updating_after_it(string optimizer, bool sparse)
+    {
+        var data = LearnableData.Split(64, 5, sparse);
+        var fused = new Modeling.SeedNetwork(2);
+        var separate = new Modeling.SeedNetwork(2);
+        var fusedOptimizer = Create(optimizer);
+        var separateOptimizer = Create(optimizer);
+        var fusedWorkspace = fused.CreateWorkspace(16);
+        var separateWorkspace = separate.CreateWorkspace(16);
+        var batch = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(784, 16);
+        var labels = new int[16];
+        for (int step = 0; step < 4; step++)
+        {
+            BatchLoader.LoadRange(data, step * 16, batch, labels);
+            float fusedLoss = fusedOptimizer.Step(fused, batch, labels, fusedWorkspace);
+            float separateLoss = separate.Loss(batch, labels, separateWorkspace);
+            separate.Backward(labels, separateWorkspace);
+            separateOptimizer.Apply(separate.Parameters, separateWorkspace.Gradients);
+            Assert.Equal(separateLoss, fusedLoss);
+            Assert.True(fusedWorkspace.Input.Pattern is { IsSparse: true } == sparse, "the batch took the other path");
+        }
+        foreach (var (a, b) in fused.Parameters.Zip(separate.Parameters))
+            Assert.True(a.Values.SequenceEqual(b.Values), $"{a.Name} differs");
+        Assert.Equal(4, fusedOptimizer.Steps);
+    }
+}
