@@ -52,8 +52,13 @@ public class OptimizerBenchmarks
     [Benchmark]
     public float Step() => _optimizer.Step(_network, _batch, _labels, _workspace);
 
+    /// <summary>Forward, loss and the whole gradient into the workspace, no update: what an update adds to it is the rest of a step.</summary>
     [Benchmark]
-    public void LossBackward() { _network.Loss(_batch, _labels, _workspace); _network.Backward(_labels, _workspace); }
+    public void LossAndBackward()
+    {
+        _network.Loss(_batch, _labels, _workspace);
+        _network.Backward(_labels, _workspace);
+    }
 
     /// <summary>The update pass alone, from the gradients of the last step (plain SGD's separate pass, which its fused step does not take).</summary>
     [Benchmark]
