@@ -48,6 +48,15 @@ public sealed class MnistSplit
     /// <summary>The pixels of image <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Image(int index) => Images.AsSpan(index * ImageSize, ImageSize);
 
+    /// <summary>A copy of images <paramref name="first"/> .. <paramref name="first"/> + <paramref name="count"/> − 1 and their labels.</summary>
+    public MnistSplit Slice(int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + (long)count, Count);
+        return new MnistSplit(Images.AsSpan(first * ImageSize, count * ImageSize).ToArray(), Labels.AsSpan(first, count).ToArray(), Shape);
+    }
+
     /// <summary>How many images carry each label 0–9.</summary>
     public int[] LabelHistogram()
     {

@@ -20,6 +20,8 @@ internal sealed class BatchPrefetcher : IDisposable
     private readonly MnistSplit _train;
     private readonly IBatchSampler _sampler;
     private readonly bool _skipZeroInputs;
+    private readonly Augmentation? _augmentation;
+    private readonly long _firstBatch;
     private readonly int[] _ahead;
     private readonly Thread? _thread;
     private readonly object _gate = new();
@@ -34,13 +36,18 @@ internal sealed class BatchPrefetcher : IDisposable
     /// <param name="skipZeroInputs">Record where the nonzero inputs are (else every batch is dense floats).</param>
     /// <param name="slots">Batches that can be ready at once (at least 2: the one in use and the next).</param>
     /// <param name="ownThread">Start a thread that keeps every slot full.</param>
-    public BatchPrefetcher(MnistSplit train, IBatchSampler sampler, int inputs, int batch, bool skipZeroInputs, int slots = 2, bool ownThread = false)
+    /// <param name="augmentation">Transforms each image of a batch as it is prepared (none when null).</param>
+    /// <param name="firstBatch">The number of the first batch (a resumed run's first step), which the augmentation is keyed by.</param>
+    public BatchPrefetcher(MnistSplit train, IBatchSampler sampler, int inputs, int batch, bool skipZeroInputs, int slots = 2, bool ownThread = false,
+        Augmentation? augmentation = null, long firstBatch = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 2);
         _train = train;
         _sampler = sampler;
         _skipZeroInputs = skipZeroInputs;
-        _slots = Enumerable.Range(0, slots).Select(_ => new Slot(inputs, batch, skipZeroInputs)).ToArray();
+        _augmentation = augmentation;
+        _firstBatch = firstBatch;
+        _slots = Enumerable.Range(0, slots).Select(_ => new Slot(inputs, batch, skipZeroInputs, augmentation is null ? null : train.Shape)).ToArray();
         _ahead = new int[batch];
         if (!ownThread) return;
         _thread = new Thread(Produce) { IsBackground = true, Name = "mnist batch prefetch" };
@@ -128,6 +135,7 @@ internal sealed class BatchPrefetcher : IDisposable
     private Slot Claim()
     {
         var slot = _slots[_claimed % _slots.Length];
+        slot.Number = _firstBatch + _claimed;
         if (!_sampledAhead) _sampler.Next(_ahead);
         _ahead.CopyTo(slot.Indices);
         _sampler.Next(_ahead);
@@ -144,9 +152,23 @@ internal sealed class BatchPrefetcher : IDisposable
         try
         {
             // a sparse batch is read from its pattern alone: found from the bytes, it needs no float matrix
+            var images = _train;
+            int[] indices = slot.Indices;
+            if (_augmentation is not null)
+            {
+                // the batch's images, transformed, become a split of their own
+                var augmented = slot.Augmented!;
+                for (int j = 0; j < slot.Indices.Length; j++)
+                {
+                    _augmentation.Apply(_train.Image(slot.Indices[j]), augmented.Images.AsSpan(j * augmented.ImageSize, augmented.ImageSize), _train.Shape, slot.Number, j);
+                    augmented.Labels[j] = _train.Labels[slot.Indices[j]];
+                }
+                images = augmented;
+                indices = slot.Identity;
+            }
             // too dense for the sparse kernels, it is the float matrix (the pattern is left marked dense)
-            if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(_train, slot.Indices, slot.Pattern, slot.Recorder, slot.Labels))
-                BatchLoader.Load(_train, slot.Indices, slot.Inputs, slot.Labels);
+            if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(images, indices, slot.Pattern, slot.Recorder, slot.Labels))
+                BatchLoader.Load(images, indices, slot.Inputs, slot.Labels);
         }
         catch (Exception e)
         {
@@ -163,8 +185,16 @@ internal sealed class BatchPrefetcher : IDisposable
     public static long SlotBytes(int inputs, int batch) => checked((long)inputs * batch * (sizeof(float) + 2 * (sizeof(int) + sizeof(float)) / 2) + 64L * batch);
 
     /// <summary>One batch: inputs (features × batch), labels, and where the nonzero inputs are.</summary>
-    internal sealed class Slot(int inputs, int batch, bool sparse)
+    internal sealed class Slot(int inputs, int batch, bool sparse, SampleShape? augmentedShape)
     {
+        /// <summary>The batch's number (its training step), as the augmentation's key.</summary>
+        public long Number { get; set; }
+
+        /// <summary>The batch's images after augmentation, as a split of their own, and the indices 0, 1, ... into it.</summary>
+        public MnistSplit? Augmented { get; } = augmentedShape is { } shape ? new MnistSplit(new byte[batch * shape.Features], new byte[batch], shape) : null;
+
+        public int[] Identity { get; } = Enumerable.Range(0, batch).ToArray();
+
         public Matrix<float> Inputs { get; } = Matrix<float>.Build.Dense(inputs, batch);
         public int[] Labels { get; } = new int[batch];
         public int[] Indices { get; } = new int[batch];

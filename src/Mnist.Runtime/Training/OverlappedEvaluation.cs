@@ -56,15 +56,15 @@ internal sealed class OverlappedEvaluation : IDisposable
         foreach (var thread in _threads) thread.Start();
     }
 
-    /// <summary>Queues an evaluation of <paramref name="network"/>'s current parameters as the row of <paramref name="step"/>.</summary>
-    public void Submit(INetwork network, int step, double trainLoss)
+    /// <summary>Queues an evaluation of <paramref name="network"/>'s current parameters; its accuracy and time complete <paramref name="row"/>.</summary>
+    public void Submit(INetwork network, HistoryRow row)
     {
         INetwork? snapshot = null;
         HelpUntil(() => _free.TryPop(out snapshot));
         snapshot!.CopyParametersFrom(network);
         lock (_gate)
         {
-            _jobs.Enqueue(new Job(snapshot, step, trainLoss, _evaluator.Chunks));
+            _jobs.Enqueue(new Job(snapshot, row, _evaluator.Chunks));
             Monitor.PulseAll(_gate);
         }
     }
@@ -163,7 +163,7 @@ internal sealed class OverlappedEvaluation : IDisposable
             job.Correct += correct;
             if (++job.Done == job.Chunks)
             {
-                job.Row = new HistoryRow(job.Step, job.TrainLoss, (double)job.Correct / Math.Max(1, _testCount), _elapsedSeconds());
+                job.Row = job.Partial with { TestAccuracy = (double)job.Correct / Math.Max(1, _testCount), ElapsedSeconds = _elapsedSeconds() };
                 _free.Push(job.Snapshot);
             }
             Monitor.PulseAll(_gate);
@@ -185,11 +185,10 @@ internal sealed class OverlappedEvaluation : IDisposable
         return false;
     }
 
-    private sealed class Job(INetwork snapshot, int step, double trainLoss, int chunks)
+    private sealed class Job(INetwork snapshot, HistoryRow partial, int chunks)
     {
         public INetwork Snapshot { get; } = snapshot;
-        public int Step { get; } = step;
-        public double TrainLoss { get; } = trainLoss;
+        public HistoryRow Partial { get; } = partial;
         public int Chunks { get; } = chunks;
         public int Claimed { get; set; }
         public int Done { get; set; }

@@ -48,9 +48,18 @@ public sealed record TrainingOptions
     /// <summary>Let the first layer skip zero inputs (the default); false measures the dense products.</summary>
     public bool SkipZeroInputs { get; init; } = true;
 
-    /// <summary>The number of steps these options train for on <paramref name="trainCount"/> samples.</summary>
+    /// <summary>Training images held out at the end of the training set to validate on (Keras' <c>validation_split</c> takes the tail too); 0 for none.</summary>
+    public int Validation { get; init; }
+
+    /// <summary>Stop when the validation accuracy has not improved for this many evaluations; 0 never stops early.</summary>
+    public int Patience { get; init; }
+
+    /// <summary>Transform every training image as its batch is prepared (see <see cref="Training.Augmentation"/>).</summary>
+    public bool Augment { get; init; }
+
+    /// <summary>The number of steps these options train for on a training set of <paramref name="trainCount"/> images (the validation images, held out, are not trained on).</summary>
     public int TotalSteps(int trainCount) =>
-        Epochs is int epochs ? (int)Math.Min(int.MaxValue, (long)epochs * ((trainCount + (long)BatchSize - 1) / BatchSize)) : Steps;
+        Epochs is int epochs ? (int)Math.Min(int.MaxValue, (long)epochs * ((Math.Max(0, trainCount - Validation) + (long)BatchSize - 1) / BatchSize)) : Steps;
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> when these options cannot train on <paramref name="trainCount"/>
@@ -59,6 +68,9 @@ public sealed record TrainingOptions
     public void Validate(int trainCount, int features)
     {
         Validate();
+        if (Validation > 0 && Validation >= trainCount)
+            throw new ArgumentException($"validation must be below the {trainCount} training images, got {Validation}");
+        trainCount -= Validation;
         if (trainCount <= 0) throw new ArgumentException("the training set holds no images");
         if (BatchSize > trainCount)
             throw new ArgumentException($"batch size must be at most the {trainCount} training images, got {BatchSize}");
@@ -72,10 +84,14 @@ public sealed record TrainingOptions
     {
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}");
-        if (Epochs is null && Steps <= 0) throw new ArgumentException($"steps must be positive, got {Steps}");
+        if (Epochs is null && Steps < 0) throw new ArgumentException($"steps must be 0 or positive, got {Steps}");
         if (Epochs is <= 0) throw new ArgumentException($"epochs must be positive, got {Epochs}");
         if (EvalEvery < 0) throw new ArgumentException($"eval-every must be 0 or positive, got {EvalEvery}");
         if (EvalChunk <= 0) throw new ArgumentException($"evaluation chunk must be positive, got {EvalChunk}");
         if (EvalThreads <= 0) throw new ArgumentException($"evaluation threads must be positive, got {EvalThreads}");
+        if (Validation < 0) throw new ArgumentException($"validation must be 0 or positive, got {Validation}");
+        if (Patience < 0) throw new ArgumentException($"patience must be 0 or positive, got {Patience}");
+        if (Patience > 0 && Validation == 0) throw new ArgumentException("patience needs a validation split (--validation N): the test set is never used to choose anything");
+        if (Patience > 0 && EvalEvery == 0) throw new ArgumentException("patience counts evaluations: it needs --eval-every above 0");
     }
 }

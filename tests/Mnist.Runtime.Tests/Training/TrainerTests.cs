@@ -171,7 +171,7 @@ public class TrainerTests
     [Theory]
     [InlineData(-0.1f, 32, 10, "learning rate must be positive, got -0.1")]
     [InlineData(0.1f, 0, 10, "batch size must be positive, got 0")]
-    [InlineData(0.1f, 32, -5, "steps must be positive, got -5")]
+    [InlineData(0.1f, 32, -5, "steps must be 0 or positive, got -5")]
     public void Bad_options_are_refused(float lr, int batch, int steps, string message)
     {
         var e = Assert.Throws<ArgumentException>(() => new TrainingOptions { LearningRate = lr, BatchSize = batch, Steps = steps }.Validate());
@@ -183,11 +183,22 @@ public class TrainerTests
     {
         using var dir = new TempDirectory();
         var history = new TrainingHistory();
-        history.Rows.Add(new HistoryRow(49, 1.25, 0.8097, 0.349));
-        history.Rows.Add(new HistoryRow(99, 0.79, 0.8436, 0.5));
+        history.Rows.Add(new HistoryRow(49, 1.25, 0.8097, 0.349, 0.1f)); // the rate in use is a float
+        history.Rows.Add(new HistoryRow(99, 0.79, 0.8436, 0.5, 0.05f, 0.31, 0.9));
         history.Save(dir.File("h.csv"));
-        Assert.Equal("step,train_loss,test_accuracy,elapsed_s\n49,1.25,0.8097,0.349\n99,0.79,0.8436,0.500\n", File.ReadAllText(dir.File("h.csv")));
+        Assert.Equal("step,train_loss,test_accuracy,elapsed_s,lr,val_loss,val_accuracy\n49,1.25,0.8097,0.349,0.1,,\n99,0.79,0.8436,0.500,0.05,0.31,0.9\n", File.ReadAllText(dir.File("h.csv")));
         Assert.Equal(history.Rows, TrainingHistory.Load(dir.File("h.csv")).Rows);
+    }
+
+    [Fact]
+    public void A_history_of_an_earlier_version_still_reads()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("h.csv"), "step,train_loss,test_accuracy,elapsed_s\n49,1.25,0.8097,0.349\n");
+        var row = Assert.Single(TrainingHistory.Load(dir.File("h.csv")).Rows);
+        Assert.Equal((49, 1.25, 0.8097, 0.349), (row.Step, row.TrainLoss, row.TestAccuracy, row.ElapsedSeconds));
+        Assert.True(double.IsNaN(row.LearningRate));
+        Assert.Null(row.ValidationAccuracy);
     }
 }
 
@@ -210,6 +221,8 @@ internal sealed class FailingForward(SeedNetwork inner, bool fails = false) : IN
     public void Backward(ReadOnlySpan<int> labels, NetworkWorkspace workspace) => Inner.Backward(labels, workspace);
     public float TrainStep(Batch batch, ReadOnlySpan<int> labels, float learningRate, NetworkWorkspace workspace) =>
         Inner.TrainStep(batch, labels, learningRate, workspace);
+    public float TrainStep(Batch batch, ReadOnlySpan<int> labels, IParameterUpdate update, NetworkWorkspace workspace) =>
+        Inner.TrainStep(batch, labels, update, workspace);
     public void Predict(Batch batch, Span<int> predictions, NetworkWorkspace workspace) => Inner.Predict(batch, predictions, workspace);
     public void CopyParametersFrom(INetwork other) => inner.CopyParametersFrom(((FailingForward)other).Seed);
     public INetwork Clone() => new FailingForward(inner.Clone(), fails: true);
