@@ -91,7 +91,7 @@ public class CliSafetyTests
         using var dir = new TempDirectory();
         var run = CliRun.Of("train", "--data", FixtureData.Write(dir.File("data")), "--batch", batch, "--blas", "simd", "--out", dir.File("run"));
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal([$"error: batch size must be at most the 300 training images, got {batch}"], run.ErrorLines);
+        Assert.Equal([$"error: --batch must be at most the 300 training images, got {batch}"], run.ErrorLines);
         Assert.False(Directory.Exists(dir.File("run")));
     }
 

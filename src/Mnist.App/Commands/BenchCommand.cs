@@ -21,13 +21,15 @@ public sealed class BenchCommand : ICommandDefinition
     private readonly Option<int> _evalEvery = new("--eval-every") { Description = "Evaluate every N steps (0: never)", DefaultValueFactory = _ => 50 };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _data = SharedOptions.Data();
+    private readonly Option<string> _optimizer = new("--optimizer") { Description = "The optimizer of every step, at its defaults: sgd (lr 0.1, default), momentum, nesterov, adam or adamw (lr 1e-3)", DefaultValueFactory = _ => "sgd" };
     private readonly Option<bool> _denseInputs = new("--dense-inputs") { Description = "Multiply every input, zeros included (measures the dense BLAS path)" };
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
     public Command Build(CommandBinder binder)
     {
-        var command = new Command("bench", "Time the original workload, evaluation and inference") { _json, _steps, _evalEvery, _seed, _data, _denseInputs };
+        var command = new Command("bench", "Time the original workload, evaluation and inference") { _json, _steps, _evalEvery, _seed, _data, _optimizer, _denseInputs };
+        _optimizer.AcceptOnlyFromAmong([.. TrainingRecipe.Optimizers]);
         _compute.AddTo(command);
         binder.Bind(command, Run);
         return command;
@@ -52,7 +54,8 @@ public sealed class BenchCommand : ICommandDefinition
         try { options.Validate(data.Train.Count, DigitClassifier.InputSize); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-        var trainer = new Trainer(network, data, options);
+        var optimizer = TrainingRecipe.Seed.WithOptimizer(context.Get(_optimizer)!).CreateOptimizer();
+        var trainer = new Trainer(network, data, options with { LearningRate = optimizer.LearningRate }, optimizer: optimizer);
         var loop = Stopwatch.StartNew();
         var result = trainer.Run(context.Cancellation);
         double loopSeconds = loop.Elapsed.TotalSeconds;
@@ -63,6 +66,7 @@ public sealed class BenchCommand : ICommandDefinition
         var record = new Dictionary<string, object>
         {
             ["blas"] = selection.Backend.Name,
+            ["optimizer"] = optimizer.Name,
             ["threads"] = threads,
             ["skip_zero_inputs"] = options.SkipZeroInputs,
             ["steps"] = result.StepsDone,

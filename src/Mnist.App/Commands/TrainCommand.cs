@@ -11,29 +11,25 @@ namespace Mnist.App.Commands;
 
 /// <summary>
 /// <c>mnist train</c>: the original program by default (SGD lr 0.1, 10,000 steps of 32 samples with
-/// replacement, test accuracy every 50 steps), writing model.npz, history.csv, accuracy.png and grid.png.
+/// replacement, test accuracy every 50 steps), or any recipe of optimizers, schedules, validation and
+/// augmentation (<see cref="TrainingRecipe"/>), writing model.npz, optimizer.npz, history.csv,
+/// accuracy.png and grid.png (and best.npz with a validation split).
 /// </summary>
 public sealed class TrainCommand : ICommandDefinition
 {
     private readonly Option<string?> _data = SharedOptions.Data();
-    private readonly Option<float> _lr = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.1f };
-    private readonly Option<int> _batch = new("--batch") { Description = "Samples per step", DefaultValueFactory = _ => 32 };
-    private readonly Option<int> _steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 10_000 };
-    private readonly Option<int?> _epochs = new("--epochs") { Description = "Train for this many shuffled passes instead of --steps" };
-    private readonly Option<bool> _shuffle = new("--shuffle") { Description = "Shuffled epochs instead of sampling with replacement" };
-    private readonly Option<int> _evalEvery = new("--eval-every") { Description = "Evaluate the test set every N steps (0: never)", DefaultValueFactory = _ => 50 };
-    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the initial parameters and the batch order", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the initial parameters, the batch order and the augmentation", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _out = SharedOptions.NonEmpty(new Option<string?>("--out") { Description = "Output directory (default: runs/<timestamp>)" });
-    private readonly Option<string?> _resume = SharedOptions.NonEmpty(new Option<string?>("--resume") { Description = "Continue the run in this directory (its model.npz and history.csv)" });
+    private readonly Option<string?> _resume = SharedOptions.NonEmpty(new Option<string?>("--resume") { Description = "Continue the run in this directory (its model.npz, optimizer.npz and history.csv) with the same options; --steps stays the total" });
+    private readonly Option<string?> _init = SharedOptions.NonEmpty(new Option<string?>("--init") { Description = "Start from the weights of this checkpoint, with a fresh optimizer (fine-tuning)" });
+    private readonly TrainingRecipeOptions _recipe = new();
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
     public Command Build(CommandBinder binder)
     {
-        var command = new Command("train", "Train the digit classifier (defaults: the original PyTorch program)")
-        {
-            _data, _lr, _batch, _steps, _epochs, _shuffle, _evalEvery, _seed, _out, _resume,
-        };
+        var command = new Command("train", "Train the digit classifier (defaults: the original PyTorch program)") { _data, _seed, _out, _resume, _init };
+        _recipe.AddTo(command);
         _compute.AddTo(command);
         binder.Bind(command, Run);
         return command;
@@ -41,59 +37,62 @@ public sealed class TrainCommand : ICommandDefinition
 
     private int Run(CommandContext context)
     {
-        var options = new TrainingOptions
-        {
-            LearningRate = context.Get(_lr),
-            BatchSize = context.Get(_batch),
-            Steps = context.Get(_steps),
-            Epochs = context.Get(_epochs),
-            Shuffle = context.Get(_shuffle),
-            EvalEvery = context.Get(_evalEvery),
-            Seed = context.Get(_seed),
-            EvalThreads = context.Get(_compute.Threads),
-        };
+        var recipe = _recipe.Resolve(context);
+        int seed = context.Get(_seed);
+        var options = recipe.ToOptions(seed, context.Get(_compute.Threads));
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-        string? resume = context.Get(_resume);
+        string? resume = context.Get(_resume), init = context.Get(_init);
+        if (resume is not null && init is not null) throw new UsageException("--resume continues a run and --init starts a new one from a checkpoint: give one");
         string output = Path.GetFullPath(context.Get(_out) ?? resume ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         // outputs are checked before any work: a run must not train for minutes and then fail to save
         if (File.Exists(output)) throw new MnistDataException(output, "is a file; --out names the run directory to write");
-        var network = new DigitClassifier(options.Seed);
-        var (history, startStep) = resume is null ? (new TrainingHistory(), 0) : Resume(resume, network);
+        var network = new DigitClassifier(seed);
+        var optimizer = recipe.CreateOptimizer();
+        var (history, startStep, pending) = resume is not null ? Resume(resume, network, optimizer) : (new TrainingHistory(), 0, default);
+        if (init is not null) ModelFiles.LoadInto(init, network);
 
-        var run = Train(context, network, options, history, startStep, output);
+        if (recipe.Name != "seed" || context.Verbose) context.Out.WriteLine($"recipe {recipe.Name}: {recipe.Describe()}");
+        var run = Train(context, network, recipe, options, optimizer, history, startStep, pending, output);
 
         // Drawing comes after the dataset and the evaluation buffers are released (Train's locals):
         // the charting libraries then reuse that memory instead of adding to the peak.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Directory.CreateDirectory(output);
-        Checkpoint.Save(Path.Combine(output, "model.npz"), network, new CheckpointInfo(network.Architecture, run.Result.StepsDone, options.Seed));
+        var info = new CheckpointInfo(network.Architecture, run.Result.StepsDone, seed);
+        Checkpoint.Save(Path.Combine(output, "model.npz"), network, info);
+        OptimizerState.Save(Path.Combine(output, "optimizer.npz"), optimizer, network, run.Result.Pending);
+        if (run.Best is not null) Checkpoint.Save(Path.Combine(output, "best.npz"), run.Best, info with { Step = run.Result.BestStep ?? info.Step });
         run.History.Save(Path.Combine(output, "history.csv"));
-        AtomicFile.WriteAllBytes(Path.Combine(output, "accuracy.png"), AccuracyChart.Render(run.History, $"{network.Architecture}, SGD lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {options.BatchSize}"));
+        string title = $"{network.Architecture}, {recipe.Optimizer} lr {recipe.LearningRate.ToString(CultureInfo.InvariantCulture)} ({recipe.Schedule}), batch {recipe.Batch}{(recipe.Augment ? ", augmented" : "")}";
+        AtomicFile.WriteAllBytes(Path.Combine(output, "accuracy.png"), AccuracyChart.Render(run.History, title));
         AtomicFile.WriteAllBytes(Path.Combine(output, "grid.png"), GridRenderer.Render(run.Cells));
         var (result, accuracy, loss) = (run.Result, run.Accuracy, run.Loss);
 
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"final test accuracy {accuracy * 100:F2}% (loss {loss:F4}) after {result.StepsDone:N0} steps; training {result.TrainSeconds:F2} s, evaluation {result.EvalSeconds:F2} s"));
-        context.Out.WriteLine($"wrote {Path.Combine(output, "model.npz")}, history.csv, accuracy.png, grid.png");
+        context.Out.WriteLine($"wrote {Path.Combine(output, "model.npz")}, optimizer.npz, {(run.Best is null ? "" : $"best.npz (step {result.BestStep}), ")}history.csv, accuracy.png, grid.png");
+        if (result.StoppedEarly) context.Out.WriteLine($"stopped early: the validation accuracy had not improved for {recipe.Patience} evaluations");
         if (result.DivergedAtStep is int diverged)
         {
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"error: the training loss became non-finite (NaN or infinite) at step {diverged}: the learning rate {options.LearningRate} is too high for this network; model.npz holds the last finite parameters, after {result.StepsDone} steps"));
+                $"error: the training loss became non-finite (NaN or infinite) at step {diverged}: the learning rate {recipe.LearningRate} is too high for this network; model.npz holds the last finite parameters, after {result.StepsDone} steps"));
             return ExitCodes.Failure;
         }
         if (!result.Interrupted) return ExitCodes.Success;
-        context.Error.WriteLine($"interrupted at step {result.StepsDone}; the checkpoint and history are saved (resume with --resume {output})");
+        context.Error.WriteLine($"interrupted at step {result.StepsDone}; the checkpoint, optimizer state and history are saved (resume with --resume {output} and the same options)");
         return context.Interruption.ExitCode;
     }
 
     /// <summary>What a finished run leaves for the output files.</summary>
-    private sealed record FinishedRun(TrainingResult Result, TrainingHistory History, List<GridCell> Cells, double Accuracy, double Loss);
+    private sealed record FinishedRun(TrainingResult Result, TrainingHistory History, List<GridCell> Cells, double Accuracy, double Loss, INetwork? Best);
 
-    private FinishedRun Train(CommandContext context, DigitClassifier network, TrainingOptions options, TrainingHistory history, int startStep, string output)
+    private FinishedRun Train(CommandContext context, DigitClassifier network, TrainingRecipe recipe, TrainingOptions options, Optimizer optimizer,
+        TrainingHistory history, int startStep, PendingLoss pending, string output)
     {
         var data = DatasetLocator.Load(context, context.Get(_data));
+        TrainingRecipeOptions.CheckAgainst(recipe, data.Train.Count);
         try { options.Validate(data.Train.Count, DigitClassifier.InputSize); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (data.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images to evaluate");
@@ -101,17 +100,16 @@ public sealed class TrainCommand : ICommandDefinition
         int total = options.TotalSteps(data.Train.Count);
         string sampling = options.Shuffle || options.Epochs is not null ? "shuffled epochs" : "sampling with replacement";
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {network.Architecture} on {data.Train.Count:N0} images: lr {options.LearningRate}, batch {options.BatchSize}, steps {startStep:N0}..{total:N0} ({sampling}), seed {options.Seed} -> {output}"));
+            $"training {network.Architecture} on {data.Train.Count - options.Validation:N0} images{(options.Validation > 0 ? $" (and {options.Validation:N0} held out to validate)" : "")}: {optimizer.Name}, lr {recipe.LearningRate} ({recipe.CreateSchedule(total).Describe()}), batch {options.BatchSize}, steps {startStep:N0}..{total:N0} ({sampling}{(options.Augment ? ", augmented" : "")}), seed {options.Seed} -> {output}"));
 
-        var trainer = new Trainer(network, data, options, history, startStep);
+        var trainer = new Trainer(network, data, options, history, startStep, optimizer, recipe.CreateSchedule(total)) { ContinuedLoss = pending };
         var result = context.Interactive ? RunWithProgress(context, trainer, startStep, total) : RunPlain(context, trainer);
         var final = trainer.Evaluator.Evaluate();
-        double loss = final.Loss, accuracy = final.Accuracy;
         var cells = GridSelection.Choose(data.Test, trainer.Evaluator, 25, options.Seed, errorsOnly: false);
-        return new FinishedRun(result, trainer.History, cells, accuracy, loss);
+        return new FinishedRun(result, trainer.History, cells, final.Accuracy, final.Loss, trainer.Best);
     }
 
-    private static (TrainingHistory History, int StartStep) Resume(string directory, DigitClassifier network)
+    private static (TrainingHistory History, int StartStep, PendingLoss Pending) Resume(string directory, DigitClassifier network, Optimizer optimizer)
     {
         string model = Path.Combine(directory, "model.npz");
         if (!File.Exists(model)) throw new MnistDataException(model, "cannot resume: no model.npz in the run directory");
@@ -119,7 +117,18 @@ public sealed class TrainCommand : ICommandDefinition
         string historyPath = Path.Combine(directory, "history.csv");
         var history = File.Exists(historyPath) ? TrainingHistory.Load(historyPath) : new TrainingHistory();
         int start = info?.Step ?? (history.Rows.Count > 0 ? history.Rows[^1].Step + 1 : 0);
-        return (history, start);
+        string state = Path.Combine(directory, "optimizer.npz");
+        if (File.Exists(state))
+        {
+            var pending = OptimizerState.Load(state, optimizer, network);
+            // the two files are written one after the other: a run killed between them leaves them from different steps
+            if (optimizer.Steps != start)
+                throw new MnistDataException(state, $"is the state after {optimizer.Steps} steps, but model.npz is after {start}: they are not from the same moment of the run");
+            return (history, start, pending);
+        }
+        if (start > 0 && optimizer is not Sgd { Momentum: 0 })
+            throw new MnistDataException(state, $"cannot resume {optimizer.Name} exactly: the run directory has no optimizer state");
+        return (history, start, default);
     }
 
     private static TrainingResult RunPlain(CommandContext context, Trainer trainer)
@@ -135,7 +144,7 @@ public sealed class TrainCommand : ICommandDefinition
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(progress =>
             {
-                var task = progress.AddTask("training", maxValue: total);
+                var task = progress.AddTask("training", maxValue: Math.Max(1, total));
                 task.Value = startStep;
                 trainer.OnEvaluation = row =>
                 {
@@ -153,5 +162,7 @@ public sealed class TrainCommand : ICommandDefinition
     }
 
     private static string Line(HistoryRow row) =>
-        string.Create(CultureInfo.InvariantCulture, $"step {row.Step,5}  accuracy {row.TestAccuracy * 100:F2}%  loss {row.TrainLoss:F4}");
+        string.Create(CultureInfo.InvariantCulture, $"step {row.Step,5}  accuracy {row.TestAccuracy * 100:F2}%  loss {row.TrainLoss:F4}")
+        + (row.ValidationAccuracy is double validation ? string.Create(CultureInfo.InvariantCulture, $"  validation {validation * 100:F2}% (loss {row.ValidationLoss:F4})") : "")
+        + (double.IsNaN(row.LearningRate) ? "" : string.Create(CultureInfo.InvariantCulture, $"  lr {(float)row.LearningRate:G4}"));
 }
