@@ -58,6 +58,33 @@ public class AugmentationTests
         Assert.Equal(200, shifted.Sum(b => b));
     }
 
+    [Theory]
+    [InlineData(0.3, -1.7, 7.0, 1.05)]
+    [InlineData(-2.0, 2.0, -10.0, 0.9)]
+    [InlineData(1.25, 0.5, 3.0, 1.1)]
+    public void Any_transform_is_the_naive_bilinear_resampling_in_double_precision(double dx, double dy, double degrees, double scale)
+    {
+        // a digit-like image: a blob with zeros around it, so that the kernels' skipping of blank regions is exercised too
+        var image = new byte[784];
+        for (int y = 6; y < 22; y++)
+            for (int x = 8; x < 20; x++)
+                image[y * 28 + x] = (byte)((x * 31 + y * 17) % 256);
+        var actual = Transformed(image, dx, dy, degrees, scale);
+        double angle = degrees * Math.PI / 180, cos = Math.Cos(angle) / scale, sin = Math.Sin(angle) / scale;
+        double At(int x, int y) => x is >= 0 and < 28 && y is >= 0 and < 28 ? image[y * 28 + x] : 0;
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++)
+            {
+                double rx = x - 13.5 - dx, ry = y - 13.5 - dy;
+                double sx = cos * rx + sin * ry + 13.5, sy = -sin * rx + cos * ry + 13.5;
+                int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+                double tx = sx - x0, ty = sy - y0;
+                double expected = (At(x0, y0) * (1 - tx) + At(x0 + 1, y0) * tx) * (1 - ty) + (At(x0, y0 + 1) * (1 - tx) + At(x0 + 1, y0 + 1) * tx) * ty;
+                // float arithmetic against double: the rounding to a byte may land one step away
+                Assert.True(Math.Abs(expected - actual[y * 28 + x]) <= 0.5 + 1e-3 * 255, $"({x}, {y}): {actual[y * 28 + x]} vs {expected:F3}");
+            }
+    }
+
     [Fact]
     public void Draws_stay_within_their_bounds_and_cover_them()
     {
