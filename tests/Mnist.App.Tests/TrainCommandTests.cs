@@ -144,7 +144,7 @@ public class TrainCommandTests
         using var dir = new TempDirectory();
         var run = Train(dir, "--recipe", "best", "--epochs", "1", "--out", dir.File("run"));
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("recipe best: --optimizer adamw --lr 0.05 --weight-decay 0.01 --betas 0.9,0.999 --eps 1E-08 --lr-schedule onecycle --batch 128 --epochs 1", run.Out);
+        Assert.Contains("recipe best: --optimizer adamw --lr 0.05 --weight-decay 0.01 --betas 0.9,0.999 --eps 1E-08 --lr-schedule onecycle --batch 256 --epochs 1", run.Out);
         Assert.Contains(": adamw, lr 0.05 (onecycle)", run.Out);
     }
 

@@ -41,8 +41,8 @@ public sealed record TrainingRecipe
     /// </summary>
     public static TrainingRecipe Best { get; } = new()
     {
-        Name = "best", Optimizer = "adamw", LearningRate = 3e-3f, WeightDecay = 0.01f, Schedule = "onecycle",
-        Batch = 128, Epochs = 30, Shuffle = true, Augment = true, EvalEvery = 469,
+        Name = "best", Optimizer = "adamw", LearningRate = 5e-3f, WeightDecay = 0.01f, Schedule = "onecycle",
+        Batch = 256, Epochs = 60, Shuffle = true, Augment = true, EvalEvery = 235, // 235 steps: one epoch of 256
     };
 
     /// <summary>The recipes by name.</summary>
