@@ -22,6 +22,18 @@ public class DiagnosticTests
     [InlineData("MNIST010", 1, 1, "[Network(Inputs = 4)]\n[Dense(2, Name = \"forward\")]\npublic partial class Net { }")]
     [InlineData("MNIST011", 1, 28, "[Network(Inputs = 4)] [Dense(2)]\npublic static partial class Net { }")]
     [InlineData("MNIST004", 0, 1, "[Network(Channels = 1, Height = 0, Width = 28)]\n[Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST013", 1, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Conv2D(0, 3, Name = \"c\")]\npublic partial class Net { }")]
+    [InlineData("MNIST013", 2, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Conv2D(2, 3)]\n[MaxPool2D(2, Stride = -1)]\n[Flatten] [Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST013", 1, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[AvgPool2D(0)]\n[Flatten] [Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST014", 2, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Conv2D(2, 3)]\n[Conv2D(2, 7)]\n[Flatten] [Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST014", 2, 1, "[Network(Channels = 1, Height = 5, Width = 5)]\n[Conv2D(2, 3)]\n[MaxPool2D(4)]\n[Flatten] [Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST015", 1, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Conv2D(2, 3, Padding = 3)]\n[Flatten] [Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST016", 2, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Conv2D(2, 3)]\n[Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST017", 3, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Conv2D(2, 3)]\n[Flatten]\n[MaxPool2D(2)]\n[Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST017", 2, 1, "[Network(Inputs = 64)]\n[Dense(16)]\n[Conv2D(2, 3)]\n[Flatten] [Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST018", 1, 1, "[Network(Inputs = 64)]\n[Conv2D(2, 3)]\n[Flatten] [Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST019", 2, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Flatten]\n[Dropout(1.0)]\n[Dense(2)]\npublic partial class Net { }")]
+    [InlineData("MNIST019", 2, 1, "[Network(Channels = 1, Height = 8, Width = 8)]\n[Flatten]\n[Dropout(-0.1)]\n[Dense(2)]\npublic partial class Net { }")]
     [InlineData("MNIST012", 0, 1, "[Network(Inputs = 784, Channels = 1, Height = 28, Width = 28)]\n[Dense(2)]\npublic partial class Net { }")]
     public void Bad_spec_reports_its_diagnostic_at_the_right_place_and_generates_nothing(string id, int line, int column, string body)
     {

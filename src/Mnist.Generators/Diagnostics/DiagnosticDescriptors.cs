@@ -69,11 +69,47 @@ namespace Mnist.Generators.Diagnostics
             "The network class '{0}' sets both Inputs and Channels/Height/Width; give a flat input (Inputs) or an image shape, not both",
             Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor MustBePositive = new DiagnosticDescriptor(
+            "MNIST013", "Layer size must be positive",
+            "Layer '{0}' has {1} {2}; it must be at least 1",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor WindowLargerThanInput = new DiagnosticDescriptor(
+            "MNIST014", "Window larger than its input",
+            "Layer '{0}': its {1} of {2}×{2} does not fit its {3} input (padding {4}), so its output would have no positions",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor PaddingNotBelowKernel = new DiagnosticDescriptor(
+            "MNIST015", "Padding must be below the kernel size",
+            "Layer '{0}' pads by {1} with a kernel of {2}; padding must be 0 or more and less than the kernel (more only adds positions that see zeros alone)",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor DenseAfterSpatial = new DiagnosticDescriptor(
+            "MNIST016", "Dense layer after a spatial layer needs [Flatten]",
+            "Layer '{0}' is dense but follows '{1}' ({2}), whose output is {3}; put [Flatten] between them to say how the values become features",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor SpatialLayerAfterFlat = new DiagnosticDescriptor(
+            "MNIST017", "Spatial layer after a flat one",
+            "Layer '{0}' needs a channels × height × width input, but follows '{1}' ({2}), whose output is flat features",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor SpatialLayerOnFlatInput = new DiagnosticDescriptor(
+            "MNIST018", "Spatial layer on a flat network input",
+            "Layer '{0}' needs a channels × height × width input, but the network's input is flat ([Network(Inputs = N)]); give [Network(Channels = C, Height = H, Width = W)]",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor DropoutRateOutOfRange = new DiagnosticDescriptor(
+            "MNIST019", "Dropout rate outside [0, 1)",
+            "Layer '{0}' drops with rate {1}; the rate must be at least 0 and below 1",
+            Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
         public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
         {
             ClassMustBePartial, NoLayers, UnitsMustBePositive, InputsMustBePositive, DuplicateLayerName,
             GenericClassNotSupported, NestedClassNotSupported, UnknownActivation, TooManyParameters,
-            InvalidLayerName, StaticClassNotSupported, ConflictingInputShape,
+            InvalidLayerName, StaticClassNotSupported, ConflictingInputShape, MustBePositive, WindowLargerThanInput,
+            PaddingNotBelowKernel, DenseAfterSpatial, SpatialLayerAfterFlat, SpatialLayerOnFlatInput, DropoutRateOutOfRange,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

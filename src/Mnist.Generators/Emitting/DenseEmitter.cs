@@ -51,7 +51,7 @@ namespace Mnist.Generators.Emitting
         public override void EmitForward(LayerEmitContext c)
         {
             var d = Spec(c.Layer);
-            if (c.IsFirst) c.Line($"{SparseProducts}.Multiply({c.Self}.Weight, {c.Batch}, {c.Output});");
+            if (c.ReadsBatch) c.Line($"{SparseProducts}.Multiply({c.Self}.Weight, {c.Batch}, {c.Output});");
             else c.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Input}, 0f, {c.Output});");
             c.Line($"{DenseKernels}.{(d.Activation == ActivationKind.Identity ? "AddBias" : "AddBias" + d.Activation)}({c.Output}, {c.Self}.Bias);");
         }
@@ -62,13 +62,13 @@ namespace Mnist.Generators.Emitting
             if (d.Activation != ActivationKind.Identity)
                 c.Line($"{DenseKernels}.{d.Activation}Backward({c.Delta}, {c.Output});");
             // the error goes back through the weights before they change
-            if (!c.IsFirst)
+            if (!c.ReadsBatch)
                 c.Line($"{Gemm}({Transpose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Delta}, 0f, {c.InputDelta});");
             int weightIndex = c.FirstParameter, biasIndex = c.FirstParameter + 1;
             if (mode == BackwardMode.Update)
             {
                 // the first layer's weight gradient goes to the update feature block by feature block, never whole
-                if (c.IsFirst) c.Line($"{SparseProducts}.UpdateTransposed({c.Delta}, {c.Batch}, {c.Gradient}.Weight, {c.Self}.Weight, update, {Int(weightIndex)});");
+                if (c.ReadsBatch) c.Line($"{SparseProducts}.UpdateTransposed({c.Delta}, {c.Batch}, {c.Gradient}.Weight, {c.Self}.Weight, update, {Int(weightIndex)});");
                 else
                 {
                     c.Line($"{Gemm}({NoTranspose}, {Transpose}, 1f, {c.Delta}, {c.Input}, 0f, {c.Gradient}.Weight);");
@@ -81,7 +81,7 @@ namespace Mnist.Generators.Emitting
             bool sgd = mode == BackwardMode.Sgd;
             string alpha = sgd ? "-learningRate" : "1f", beta = sgd ? "1f" : "0f";
             string weight = sgd ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = sgd ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
-            if (c.IsFirst) c.Line($"{SparseProducts}.MultiplyTransposed({alpha}, {c.Delta}, {c.Batch}, {beta}, {weight});");
+            if (c.ReadsBatch) c.Line($"{SparseProducts}.MultiplyTransposed({alpha}, {c.Delta}, {c.Batch}, {beta}, {weight});");
             else c.Line($"{Gemm}({NoTranspose}, {Transpose}, {alpha}, {c.Delta}, {c.Input}, {beta}, {weight});");
             c.Line($"{DenseKernels}.AccumulateRowSums({alpha}, {c.Delta}, {beta}, {bias});");
         }
@@ -92,7 +92,7 @@ namespace Mnist.Generators.Emitting
             string units = Int(d.Units), inputs = Int(d.Input.Features);
             string forward = $"products.Add(new {GemmShape}(false, false, {units}, batch, {inputs}));";
             string gradient = $"products.Add(new {GemmShape}(false, true, {units}, {inputs}, batch));";
-            if (c.IsFirst && !c.IsLast)
+            if (c.ReadsBatch && !c.IsLast)
             {
                 // skipping zeros, these two run in the sparse kernels (a one-layer model has nothing else to time, so it times them anyway)
                 c.Writer.Open("if (!sparseInputs)");
@@ -103,7 +103,7 @@ namespace Mnist.Generators.Emitting
             }
             c.Line(forward);
             c.Line(gradient);
-            if (!c.IsFirst) c.Line($"products.Add(new {GemmShape}(true, false, {inputs}, batch, {units}));");
+            if (!c.ReadsBatch) c.Line($"products.Add(new {GemmShape}(true, false, {inputs}, batch, {units}));");
         }
     }
 }

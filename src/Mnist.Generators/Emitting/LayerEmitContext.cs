@@ -48,6 +48,9 @@ namespace Mnist.Generators.Emitting
         /// <summary>d loss / d input, written by the layer's backward; null for the first layer.</summary>
         public string? InputDelta { get; }
 
+        /// <summary>True when the layer reads the network's input (every layer before it is a reshape): it has no error to propagate.</summary>
+        public bool ReadsBatch => InputDelta is null;
+
         /// <summary>The index in the network's <c>Parameters</c> of the layer's first parameter (its others follow).</summary>
         public int FirstParameter { get; }
 

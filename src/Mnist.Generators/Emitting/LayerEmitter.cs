@@ -41,7 +41,7 @@ namespace Mnist.Generators.Emitting
         public virtual string? ConstructGradient(LayerSpec layer) => null;
 
         /// <summary>Workspace buffers beyond the output and its delta: (property, type, initialiser with <c>batchSize</c> in scope, doc).</summary>
-        public virtual IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerSpec layer) { yield break; }
+        public virtual IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerEmitContext c) { yield break; }
 
         /// <summary>Forward code; <c>training</c> (bool) is in scope.</summary>
         public abstract void EmitForward(LayerEmitContext c);

@@ -319,7 +319,7 @@ namespace Mnist.Generators.Emitting
                 string features = Int(Layers[i].Output.Features);
                 _w.Line($"{Layers[i].PropertyName}Output = {Matrix}.Build.Dense({features}, batchSize);");
                 _w.Line($"{Layers[i].PropertyName}Delta = {Matrix}.Build.Dense({features}, batchSize);");
-                foreach (var buffer in _emitters[i].Buffers(Layers[i])) _w.Line($"{Layers[i].PropertyName}{buffer.Name} = {buffer.Initializer};");
+                foreach (var buffer in _emitters[i].Buffers(Context(i))) _w.Line($"{Layers[i].PropertyName}{buffer.Name} = {buffer.Initializer};");
             }
             _w.Close();
             for (int i = 0; i < Layers.Count; i++)
@@ -338,7 +338,7 @@ namespace Mnist.Generators.Emitting
                 _w.Line();
                 _w.Line($"/// <summary>Gradient of the loss with respect to the output of '{layer.Name}' (turned in place into what the layer's backward needs), × batch.</summary>");
                 _w.Line($"public {Matrix} {layer.PropertyName}Delta {{ get; }}");
-                foreach (var buffer in _emitters[i].Buffers(layer))
+                foreach (var buffer in _emitters[i].Buffers(Context(i)))
                 {
                     _w.Line();
                     _w.Line($"/// <summary>{buffer.Doc}</summary>");

@@ -24,6 +24,7 @@ namespace Mnist.Generators.Kinds
             int activation = LayerParseContext.IntArgument(attribute, 1);
             var (name, propertyName) = context.TakeName(attribute, DefaultNamePrefix);
             if (units <= 0) context.Report(DiagnosticDescriptors.UnitsMustBePositive, name, units);
+            if (context.Previous is not null && context.Input.Spatial) context.Report(DiagnosticDescriptors.DenseAfterSpatial, name, context.Previous.Name, context.Previous.Kind, context.Input.Text);
             if (!Enum.IsDefined(typeof(ActivationKind), activation)) context.Report(DiagnosticDescriptors.UnknownActivation, name, activation);
             return new DenseSpec(name, propertyName, context.Input, units, (ActivationKind)activation);
         }

@@ -17,7 +17,7 @@ namespace Mnist.Generators.Kinds
         }
 
         /// <summary>The kinds of the runtime's attributes.</summary>
-        public static LayerKinds Default { get; } = new(new LayerKind[] { new DenseKind() });
+        public static LayerKinds Default { get; } = new(new LayerKind[] { new DenseKind(), new Conv2DKind(), new PoolKind(max: true), new PoolKind(max: false), new FlattenKind(), new DropoutKind() });
 
         /// <summary>These kinds and <paramref name="more"/>.</summary>
         public LayerKinds With(params LayerKind[] more) => new(_byName.Values.Concat(more));

@@ -26,6 +26,9 @@ namespace Mnist.Generators.Parsing
         /// <summary>The shape of a sample coming into the layer being parsed.</summary>
         public ShapeSpec Input { get; set; }
 
+        /// <summary>The layer before the one being parsed; null for the first.</summary>
+        public LayerSpec? Previous { get; set; }
+
         /// <summary>1-based position of the layer being parsed.</summary>
         public int Index { get; set; }
 

@@ -53,6 +53,7 @@ namespace Mnist.Generators.Parsing
                 var layer = kind.Parse(attribute, layerContext);
                 layers.Add(layer);
                 layerContext.Input = layer.Output;
+                layerContext.Previous = layer;
             }
             if (layers.Count == 0)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, className));

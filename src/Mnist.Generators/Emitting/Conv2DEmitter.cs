@@ -1,0 +1,109 @@
+using System.Collections.Generic;
+using Mnist.Generators.Model;
+using static Mnist.Generators.Emitting.Names;
+
+namespace Mnist.Generators.Emitting
+{
+    /// <summary>
+    /// A 2-D convolution as one matrix product per pass over the whole batch: the input's patches laid out as
+    /// columns (<c>ConvKernels.Im2Col</c>), <c>Wᵀ · columns</c> channels last, bias and activation there, then back
+    /// to NCHW samples. Backward: the delta channels last, the error through the weights before they change
+    /// (<c>W · delta</c>, patches added back by <c>Col2Im</c>), the weight gradient <c>columns · deltaᵀ</c> —
+    /// with SGD folded in (beta = 1) or handed to the optimizer — and the bias gradient its row sums.
+    /// </summary>
+    internal sealed class Conv2DEmitter : LayerEmitter
+    {
+        private const string ConvKernels = "global::Mnist.Kernels.ConvKernels";
+
+        public override string RuntimeType => "global::Mnist.Conv2DLayer";
+
+        public override string? GradientType => "global::Mnist.Conv2DGradient";
+
+        private static Conv2DSpec Spec(LayerSpec layer) => (Conv2DSpec)layer;
+
+        private static string Positions(LayerSpec layer) => Int((long)layer.Output.Height * layer.Output.Width);
+
+        public override string Construct(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            return $"new global::Mnist.Conv2DLayer(\"{d.Name}\", {d.Window}, {Int(d.Filters)}, global::Mnist.Activation.{d.Activation}, random)";
+        }
+
+        public override IEnumerable<(string Name, long[] Shape)> Parameters(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            yield return ("weight", new long[] { d.Filters, d.Input.Channels, d.Kernel, d.Kernel });
+            yield return ("bias", new long[] { d.Filters });
+        }
+
+        public override string? ConstructGradient(LayerSpec layer) => $"new global::Mnist.Conv2DGradient(\"{layer.Name}\", {Spec(layer).Window}, {Int(Spec(layer).Filters)})";
+
+        public override string Describe(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            string extra = (d.Stride != 1 ? $", stride {Int(d.Stride)}" : "") + (d.Padding != 0 ? $", padding {Int(d.Padding)}" : "");
+            return $"conv2d {d.Input.Text} → {d.Output.Text}, {Int(d.Kernel)}×{Int(d.Kernel)} kernel{extra}, {(d.Activation == ActivationKind.Identity ? "identity" : d.Activation.ToString())}";
+        }
+
+        public override string Architecture(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            return $"-conv{Int(d.Filters)}k{Int(d.Kernel)}" + (d.Stride != 1 ? $"s{Int(d.Stride)}" : "") + (d.Padding != 0 ? $"p{Int(d.Padding)}" : "")
+                + (d.Activation == ActivationKind.Identity ? "" : "(" + d.Activation + ")");
+        }
+
+        public override IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerEmitContext c)
+        {
+            var d = Spec(c.Layer);
+            string patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel), columns = $"{Positions(d)} * batchSize";
+            yield return ("Columns", Matrix, $"{Matrix}.Build.Dense({patch}, {columns})", $"The input patches of '{d.Name}', one column per sample and output position ({patch} × {Positions(d)} · batch).");
+            yield return ("ChannelsLast", Matrix, $"{Matrix}.Build.Dense({Int(d.Filters)}, {columns})", $"The output of '{d.Name}' (forward) or its delta (backward), channels × (batch · positions).");
+            if (!c.ReadsBatch)
+                yield return ("ColumnsDelta", Matrix, $"{Matrix}.Build.Dense({patch}, {columns})", $"The error of '{d.Name}' with respect to its input patches.");
+        }
+
+        public override void EmitForward(LayerEmitContext c)
+        {
+            var d = Spec(c.Layer);
+            c.Line($"{ConvKernels}.Im2Col({c.Input}, {c.Self}.Window, {c.Buffer("Columns")});");
+            c.Line($"{Gemm}({Transpose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Buffer("Columns")}, 0f, {c.Buffer("ChannelsLast")});");
+            c.Line($"{DenseKernels}.{(d.Activation == ActivationKind.Identity ? "AddBias" : "AddBias" + d.Activation)}({c.Buffer("ChannelsLast")}, {c.Self}.Bias);");
+            c.Line($"{ConvKernels}.ToChannelsFirst({c.Buffer("ChannelsLast")}, {Positions(d)}, {c.Output});");
+        }
+
+        public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
+        {
+            var d = Spec(c.Layer);
+            if (d.Activation != ActivationKind.Identity)
+                c.Line($"{DenseKernels}.{d.Activation}Backward({c.Delta}, {c.Output});");
+            string delta = c.Buffer("ChannelsLast");
+            c.Line($"{ConvKernels}.ToChannelsLast({c.Delta}, {Positions(d)}, {delta});");
+            // the error goes back through the weights before they change
+            if (!c.ReadsBatch)
+            {
+                c.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {c.Self}.Weight, {delta}, 0f, {c.Buffer("ColumnsDelta")});");
+                c.Line($"{ConvKernels}.Col2Im({c.Buffer("ColumnsDelta")}, {c.Self}.Window, {c.InputDelta});");
+            }
+            int weightIndex = c.FirstParameter, biasIndex = c.FirstParameter + 1;
+            bool sgd = mode == BackwardMode.Sgd;
+            string alpha = sgd ? "-learningRate" : "1f", beta = sgd ? "1f" : "0f";
+            string weight = sgd ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = sgd ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
+            c.Line($"{Gemm}({NoTranspose}, {Transpose}, {alpha}, {c.Buffer("Columns")}, {delta}, {beta}, {weight});");
+            c.Line($"{DenseKernels}.AccumulateRowSums({alpha}, {delta}, {beta}, {bias});");
+            if (mode == BackwardMode.Update)
+            {
+                c.Line($"update.Update({Int(weightIndex)}, 0, {Values}({c.Self}.Weight), {Values}({c.Gradient}.Weight));");
+                c.Line($"update.Update({Int(biasIndex)}, 0, {Values}({c.Self}.Bias), {Values}({c.Gradient}.Bias));");
+            }
+        }
+
+        public override void EmitProducts(LayerEmitContext c)
+        {
+            var d = Spec(c.Layer);
+            string filters = Int(d.Filters), patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel), columns = $"{Positions(d)} * batch";
+            c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {columns}, {patch}));");
+            c.Line($"products.Add(new {GemmShape}(false, true, {patch}, {filters}, {columns}));");
+            if (!c.ReadsBatch) c.Line($"products.Add(new {GemmShape}(false, false, {patch}, {columns}, {filters}));");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using Mnist.Generators.Model;
+using static Mnist.Generators.Emitting.Names;
+
+namespace Mnist.Generators.Emitting
+{
+    /// <summary>Max pooling (the position of each maximum kept in the workspace for backward) and average pooling, over each channel of NCHW samples.</summary>
+    internal sealed class PoolEmitter : LayerEmitter
+    {
+        private const string PoolKernels = "global::Mnist.Kernels.PoolKernels";
+
+        public override string RuntimeType => "global::Mnist.ParameterlessLayer";
+
+        private static PoolSpec Spec(LayerSpec layer) => (PoolSpec)layer;
+
+        private static bool IsMax(LayerSpec layer) => layer.Kind == Kinds.PoolKind.MaxName;
+
+        public override string Construct(LayerSpec layer) =>
+            $"new global::Mnist.ParameterlessLayer(\"{layer.Name}\", \"{layer.Kind}\", new global::Mnist.SampleShape({layer.Input.Arguments}), new global::Mnist.SampleShape({layer.Output.Arguments}))";
+
+        public override string Describe(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            return $"{(IsMax(d) ? "max" : "average")} pooling {d.Input.Text} → {d.Output.Text}, {Int(d.Size)}×{Int(d.Size)} windows" + (d.Stride != d.Size ? $", stride {Int(d.Stride)}" : "");
+        }
+
+        public override string Architecture(LayerSpec layer)
+        {
+            var d = Spec(layer);
+            return $"-{(IsMax(d) ? "maxpool" : "avgpool")}{Int(d.Size)}" + (d.Stride != d.Size ? $"s{Int(d.Stride)}" : "");
+        }
+
+        public override IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerEmitContext c)
+        {
+            if (IsMax(c.Layer))
+                yield return ("ArgMax", "int[]", $"new int[{Int(c.Layer.Output.Features)} * batchSize]", $"Where each maximum of '{c.Layer.Name}' was, as an index into its input sample.");
+        }
+
+        public override void EmitForward(LayerEmitContext c)
+        {
+            var d = Spec(c.Layer);
+            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPool({c.Input}, {d.Window}, {c.Output}, {c.Buffer("ArgMax")});");
+            else c.Line($"{PoolKernels}.AvgPool({c.Input}, {d.Window}, {c.Output});");
+        }
+
+        public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
+        {
+            if (c.ReadsBatch) return; // nothing before it to propagate to
+            var d = Spec(c.Layer);
+            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPoolBackward({c.Delta}, {c.Buffer("ArgMax")}, {d.Window}, {c.InputDelta});");
+            else c.Line($"{PoolKernels}.AvgPoolBackward({c.Delta}, {d.Window}, {c.InputDelta});");
+        }
+    }
+}
