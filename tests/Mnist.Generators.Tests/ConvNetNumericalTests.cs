@@ -3,26 +3,48 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Mnist.Generators.Tests;
 
 /// <summary>
-/// The generated convolution, pooling, flatten and dropout code against a naive double-precision loop of the
-/// same network (<see cref="Specs.SmallConv"/>: padding, stride, max and average pooling, tanh, sigmoid):
-/// forward, loss, gradients by central differences, and both training steps.
+/// The generated convolution, pooling, flatten and dropout code against a naive double-precision loop over the
+/// same layers, for three architectures (<see cref="Specs.SmallConv"/>, <see cref="Specs.StridedConv"/>,
+/// <see cref="Specs.PooledConv"/>: padding, strides, odd sizes, several input channels, both poolings, every
+/// activation, dropout; a first layer computed directly and one through the patch matrix): forward, loss,
+/// every gradient by central differences, and both training steps.
 /// </summary>
 public class ConvNetNumericalTests
 {
     private const int Samples = 3;
 
-    private static INetwork Create() => GeneratorHarness.Create(GeneratorHarness.CompileAndLoad(Specs.SmallConv), "Consumer.SmallConv", seed: 1);
-
-    private static (Matrix<float> Inputs, int[] Labels) Data()
+    public static TheoryData<string, string> Architectures => new()
     {
-        var random = new Random(2);
-        var inputs = Matrix<float>.Build.Dense(2 * 7 * 7, Samples, (_, _) => (float)random.NextDouble());
-        return (inputs, Enumerable.Range(0, Samples).Select(_ => random.Next(3)).ToArray());
+        { "Consumer.SmallConv", Specs.SmallConv },
+        { "Consumer.StridedConv", Specs.StridedConv },
+        { "Consumer.PooledConv", Specs.PooledConv },
+    };
+
+    private static readonly Dictionary<string, System.Reflection.Assembly> s_compiled = new();
+
+    private static INetwork Create(string type, string source)
+    {
+        lock (s_compiled)
+        {
+            if (!s_compiled.TryGetValue(type, out var assembly)) s_compiled[type] = assembly = GeneratorHarness.CompileAndLoad(source);
+            return GeneratorHarness.Create(assembly, type, seed: 1);
+        }
     }
 
-    private static float[] Mask(NetworkWorkspace workspace) => (float[])workspace.GetType().GetProperty("Dropout7Mask")!.GetValue(workspace)!;
+    private static (Matrix<float> Inputs, int[] Labels) Data(INetwork network)
+    {
+        var random = new Random(2);
+        var inputs = Matrix<float>.Build.Dense(network.InputSize, Samples, (_, _) => (float)random.NextDouble());
+        return (inputs, Enumerable.Range(0, Samples).Select(_ => random.Next(network.OutputSize)).ToArray());
+    }
 
-    private static DropoutLayer Dropout(INetwork network) => network.Layers.OfType<DropoutLayer>().Single();
+    /// <summary>The masks of the last training pass, by dropout layer.</summary>
+    private static Dictionary<string, double[]> Masks(INetwork network, NetworkWorkspace workspace) =>
+        network.Layers.OfType<DropoutLayer>().ToDictionary(d => d.Name, d =>
+            ((float[])workspace.GetType().GetProperty(char.ToUpperInvariant(d.Name[0]) + d.Name[1..] + "Mask")!.GetValue(workspace)!).Select(v => (double)v).ToArray());
+
+    private static Dictionary<string, double[]> NoMasks(INetwork network) =>
+        network.Layers.OfType<DropoutLayer>().ToDictionary(d => d.Name, d => Enumerable.Repeat(1.0, d.Input.Features * Samples).ToArray());
 
     /// <summary>The network's parameters in PyTorch's C order, as doubles, by name.</summary>
     private static Dictionary<string, double[]> Parameters(INetwork network) => network.Parameters.ToDictionary(p => p.Name, p =>
@@ -35,7 +57,7 @@ public class ConvNetNumericalTests
     [Fact]
     public void Shapes_and_parameters_follow_pytorch()
     {
-        var network = Create();
+        var network = Create("Consumer.SmallConv", Specs.SmallConv);
         Assert.Equal(new SampleShape(2, 7, 7), network.InputShape);
         Assert.Equal(["conv1", "pool1", "conv2", "pool2", "conv3", "flatten6", "dropout7", "hidden", "out"], network.Layers.Select(l => l.Name));
         Assert.Equal(["conv2d", "maxpool2d", "conv2d", "avgpool2d", "conv2d", "flatten", "dropout", "dense", "dense"], network.Layers.Select(l => l.Kind));
@@ -45,38 +67,42 @@ public class ConvNetNumericalTests
         Assert.Equal([3, 2, 3, 3], network.Parameters.Single(p => p.Name == "conv1.weight").Shape);
         Assert.Equal([5, 4, 1, 1], network.Parameters.Single(p => p.Name == "conv3.weight").Shape);
         Assert.Equal([6, 5], network.Parameters.Single(p => p.Name == "hidden.weight").Shape);
+        var strided = Create("Consumer.StridedConv", Specs.StridedConv);
+        Assert.Equal([new SampleShape(4, 4, 3), new SampleShape(5, 5, 4), new SampleShape(5, 2, 1), SampleShape.Flat(10), SampleShape.Flat(4)], strided.Layers.Select(l => l.Output));
     }
 
-    [Fact]
-    public void Inference_and_training_passes_match_the_double_reference()
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Inference_and_training_passes_match_the_double_reference(string type, string source)
     {
-        var network = Create();
-        var (inputs, labels) = Data();
+        var network = Create(type, source);
+        var (inputs, labels) = Data(network);
         var workspace = network.CreateWorkspace(Samples);
         var p = Parameters(network);
 
         var logits = network.Forward(inputs, workspace);
-        var ones = Enumerable.Repeat(1.0, 5 * Samples).ToArray();
-        var expected = Reference.Logits(p, inputs, ones);
+        var expected = Reference.Logits(network, p, inputs, NoMasks(network));
         for (int n = 0; n < Samples; n++)
-            for (int k = 0; k < 3; k++) Assert.Equal(expected[n][k], logits[k, n], 5);
+            for (int k = 0; k < network.OutputSize; k++) Assert.Equal(expected[n][k], logits[k, n], 5);
+        Assert.Equal(Reference.Loss(network, p, inputs, NoMasks(network), labels), network.EvaluationLoss(inputs, labels, workspace), 5);
 
         float loss = network.Loss(inputs, labels, workspace);
-        var mask = Mask(workspace).Select(v => (double)v).ToArray();
-        Assert.Contains(0.0, mask);
-        Assert.All(mask, v => Assert.True(v == 0 || Math.Abs(v - 4.0 / 3) < 1e-6, $"mask value {v}"));
-        Assert.Equal(Reference.Loss(p, inputs, mask, labels), loss, 5);
+        var masks = Masks(network, workspace);
+        foreach (var dropout in network.Layers.OfType<DropoutLayer>())
+            Assert.All(masks[dropout.Name], v => Assert.True(v == 0 || Math.Abs(v - 1 / (1 - dropout.Rate)) < 1e-6, $"mask value {v}"));
+        Assert.Equal(Reference.Loss(network, p, inputs, masks, labels), loss, 5);
     }
 
-    [Fact]
-    public void Backward_matches_central_differences_of_the_double_reference()
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Backward_matches_central_differences_of_the_double_reference(string type, string source)
     {
-        var network = Create();
-        var (inputs, labels) = Data();
+        var network = Create(type, source);
+        var (inputs, labels) = Data(network);
         var workspace = network.CreateWorkspace(Samples);
         network.Loss(inputs, labels, workspace);
         network.Backward(labels, workspace);
-        var mask = Mask(workspace).Select(v => (double)v).ToArray();
+        var masks = Masks(network, workspace);
         var p = Parameters(network);
         Assert.Equal(network.Parameters.Select(t => t.Name), workspace.Gradients.Select(g => g.Name));
         foreach (var gradient in workspace.Gradients)
@@ -88,9 +114,9 @@ public class ConvNetNumericalTests
             {
                 double saved = values[i], h = 1e-6;
                 values[i] = saved + h;
-                double plus = Reference.Loss(p, inputs, mask, labels);
+                double plus = Reference.Loss(network, p, inputs, masks, labels);
                 values[i] = saved - h;
-                double minus = Reference.Loss(p, inputs, mask, labels);
+                double minus = Reference.Loss(network, p, inputs, masks, labels);
                 values[i] = saved;
                 double numeric = (plus - minus) / (2 * h);
                 Assert.True(Math.Abs(numeric - analytic[i]) <= 1e-4 + 1e-3 * Math.Abs(numeric), $"{gradient.Name}[{i}]: numeric {numeric}, analytic {analytic[i]}");
@@ -98,12 +124,13 @@ public class ConvNetNumericalTests
         }
     }
 
-    [Fact]
-    public void Both_training_steps_equal_the_gradient_step()
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Both_training_steps_equal_the_gradient_step(string type, string source)
     {
-        var (inputs, labels) = Data();
         const float lr = 0.3f;
-        var reference = Create();
+        var reference = Create(type, source);
+        var (inputs, labels) = Data(reference);
         var workspace = reference.CreateWorkspace(Samples);
         float loss = reference.Loss(inputs, labels, workspace);
         reference.Backward(labels, workspace);
@@ -115,9 +142,9 @@ public class ConvNetNumericalTests
             return values;
         }).ToList();
 
-        var fused = Create();
+        var fused = Create(type, source);
         Assert.Equal(loss, fused.TrainStep(inputs, labels, lr, fused.CreateWorkspace(Samples)));
-        var updated = Create();
+        var updated = Create(type, source);
         Assert.Equal(loss, updated.TrainStep(inputs, labels, new PlainSgd(lr), updated.CreateWorkspace(Samples)));
         for (int i = 0; i < expected.Count; i++)
             for (int k = 0; k < expected[i].Length; k++)
@@ -125,28 +152,36 @@ public class ConvNetNumericalTests
                 Assert.Equal(expected[i][k], fused.Parameters[i].Values[k], 5);
                 Assert.Equal(expected[i][k], updated.Parameters[i].Values[k], 5);
             }
-        Assert.Equal(1, Dropout(fused).Passes);
+        Assert.All(fused.Layers.OfType<DropoutLayer>(), d => Assert.Equal(1, d.Passes));
     }
 
     [Fact]
-    public void Dropout_masks_are_seeded_by_pass_and_differ_between_passes()
+    public void Dropout_masks_are_seeded_by_pass_and_keep_the_rate()
     {
-        var (inputs, labels) = Data();
-        var a = Create();
+        var a = Create("Consumer.SmallConv", Specs.SmallConv);
+        var (inputs, labels) = Data(a);
+        var dropout = a.Layers.OfType<DropoutLayer>().Single();
         var wa = a.CreateWorkspace(Samples);
         a.Loss(inputs, labels, wa);
-        var first = Mask(wa).ToArray();
+        var first = Masks(a, wa)[dropout.Name];
         a.Loss(inputs, labels, wa);
-        Assert.NotEqual(first, Mask(wa));
-        Dropout(a).Passes = 0;
+        Assert.NotEqual(first, Masks(a, wa)[dropout.Name]);
+        dropout.Passes = 0;
         a.Loss(inputs, labels, wa);
-        Assert.Equal(first, Mask(wa));
-        // a quarter dropped, roughly, over a large mask
-        var big = Create();
-        var wb = big.CreateWorkspace(1000);
-        big.Loss(Matrix<float>.Build.Dense(98, 1000, 0.5f), new int[1000], wb);
-        double dropped = Mask(wb).Count(v => v == 0) / (5.0 * 1000);
-        Assert.InRange(dropped, 0.23, 0.27);
+        Assert.Equal(first, Masks(a, wa)[dropout.Name]);
+        // inference draws nothing and changes nothing
+        a.Forward(inputs, wa);
+        Assert.Equal(1, dropout.Passes);
+        // a quarter dropped over a large mask, a half in the other network
+        foreach (var (type, source, rate) in new[] { ("Consumer.SmallConv", Specs.SmallConv, 0.25), ("Consumer.PooledConv", Specs.PooledConv, 0.5) })
+        {
+            var big = Create(type, source);
+            var wb = big.CreateWorkspace(1000);
+            big.Loss(Matrix<float>.Build.Dense(big.InputSize, 1000, 0.5f), new int[1000], wb);
+            var mask = Masks(big, wb).Values.Single();
+            double dropped = mask.Count(v => v == 0) / (double)mask.Length;
+            Assert.InRange(dropped, rate - 0.02, rate + 0.02);
+        }
     }
 
     private sealed class PlainSgd(float lr) : IParameterUpdate
@@ -157,12 +192,12 @@ public class ConvNetNumericalTests
         }
     }
 
-    /// <summary>SmallConv written out in doubles, one sample at a time, straight from PyTorch's definitions.</summary>
+    /// <summary>Any network of these kinds written out in doubles, one sample at a time, straight from PyTorch's definitions.</summary>
     private static class Reference
     {
-        public static double Loss(Dictionary<string, double[]> p, Matrix<float> inputs, double[] mask, int[] labels)
+        public static double Loss(INetwork network, Dictionary<string, double[]> p, Matrix<float> inputs, Dictionary<string, double[]> masks, int[] labels)
         {
-            var logits = Logits(p, inputs, mask);
+            var logits = Logits(network, p, inputs, masks);
             double sum = 0;
             for (int n = 0; n < logits.Length; n++)
             {
@@ -173,23 +208,33 @@ public class ConvNetNumericalTests
             return sum / logits.Length;
         }
 
-        public static double[][] Logits(Dictionary<string, double[]> p, Matrix<float> inputs, double[] mask) =>
+        public static double[][] Logits(INetwork network, Dictionary<string, double[]> p, Matrix<float> inputs, Dictionary<string, double[]> masks) =>
             Enumerable.Range(0, inputs.ColumnCount).Select(n =>
             {
-                var x = Enumerable.Range(0, inputs.RowCount).Select(r => (double)inputs[r, n]).ToArray();
-                var a = Conv(x, 2, 7, 7, p["conv1.weight"], p["conv1.bias"], 3, 3, 1, 1).Select(v => Math.Max(0, v)).ToArray(); // 3×7×7
-                a = Pool(a, 3, 7, 7, 2, 2, max: true); // 3×3×3
-                a = Conv(a, 3, 3, 3, p["conv2.weight"], p["conv2.bias"], 4, 2, 1, 0).Select(Math.Tanh).ToArray(); // 4×2×2
-                a = Pool(a, 4, 2, 2, 2, 1, max: false); // 4×1×1
-                return Conv(a, 4, 1, 1, p["conv3.weight"], p["conv3.bias"], 5, 1, 1, 0); // 5×1×1, flattened: 5 features
-            }).Select((features, n) => Dense(Dense(Drop(features, mask, n), p["hidden.weight"], p["hidden.bias"], 6).Select(v => 1 / (1 + Math.Exp(-v))).ToArray(),
-                p["out.weight"], p["out.bias"], 3)).ToArray();
+                var a = Enumerable.Range(0, inputs.RowCount).Select(r => (double)inputs[r, n]).ToArray();
+                foreach (var layer in network.Layers)
+                    a = layer switch
+                    {
+                        Conv2DLayer conv => Activate(Conv(a, conv.Window, p[$"{conv.Name}.weight"], p[$"{conv.Name}.bias"], conv.Filters), conv.Activation),
+                        Pool2DLayer pool => Pool(a, pool.Window, pool.IsMax),
+                        DropoutLayer drop => a.Select((v, i) => v * masks[drop.Name][n * a.Length + i]).ToArray(),
+                        DenseLayer dense => Activate(Dense(a, p[$"{dense.Name}.weight"], p[$"{dense.Name}.bias"], dense.Outputs), dense.Activation),
+                        _ => a, // flatten
+                    };
+                return a;
+            }).ToArray();
 
-        private static double[] Drop(double[] x, double[] mask, int n) => x.Select((v, i) => v * mask[n * x.Length + i]).ToArray();
-
-        private static double[] Conv(double[] x, int c, int h, int w, double[] weight, double[] bias, int filters, int k, int stride, int pad)
+        private static double[] Activate(double[] z, Activation activation) => activation switch
         {
-            int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+            Activation.ReLU => z.Select(v => Math.Max(0, v)).ToArray(),
+            Activation.Tanh => z.Select(Math.Tanh).ToArray(),
+            Activation.Sigmoid => z.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(),
+            _ => z,
+        };
+
+        private static double[] Conv(double[] x, Window2D g, double[] weight, double[] bias, int filters)
+        {
+            int c = g.Channels, h = g.Height, w = g.Width, k = g.Size, oh = g.OutputHeight, ow = g.OutputWidth;
             var y = new double[filters * oh * ow];
             for (int f = 0; f < filters; f++)
                 for (int i = 0; i < oh; i++)
@@ -200,7 +245,7 @@ public class ConvNetNumericalTests
                             for (int u = 0; u < k; u++)
                                 for (int v = 0; v < k; v++)
                                 {
-                                    int r = i * stride - pad + u, q = j * stride - pad + v;
+                                    int r = i * g.Stride - g.Padding + u, q = j * g.Stride - g.Padding + v;
                                     if (r >= 0 && r < h && q >= 0 && q < w) sum += weight[((f * c + ch) * k + u) * k + v] * x[(ch * h + r) * w + q];
                                 }
                         y[(f * oh + i) * ow + j] = sum;
@@ -208,15 +253,15 @@ public class ConvNetNumericalTests
             return y;
         }
 
-        private static double[] Pool(double[] x, int c, int h, int w, int size, int stride, bool max)
+        private static double[] Pool(double[] x, Window2D g, bool max)
         {
-            int oh = (h - size) / stride + 1, ow = (w - size) / stride + 1;
-            var y = new double[c * oh * ow];
-            for (int ch = 0; ch < c; ch++)
+            int oh = g.OutputHeight, ow = g.OutputWidth;
+            var y = new double[g.Channels * oh * ow];
+            for (int ch = 0; ch < g.Channels; ch++)
                 for (int i = 0; i < oh; i++)
                     for (int j = 0; j < ow; j++)
                     {
-                        var window = from u in Enumerable.Range(0, size) from v in Enumerable.Range(0, size) select x[(ch * h + i * stride + u) * w + j * stride + v];
+                        var window = from u in Enumerable.Range(0, g.Size) from v in Enumerable.Range(0, g.Size) select x[(ch * g.Height + i * g.Stride + u) * g.Width + j * g.Stride + v];
                         y[(ch * oh + i) * ow + j] = max ? window.Max() : window.Average();
                     }
             return y;

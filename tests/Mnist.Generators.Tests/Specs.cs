@@ -66,6 +66,35 @@ public static class Specs
         public partial class SmallConv;
         """;
 
+    /// <summary>A strided first convolution (the patch-matrix path on the batch), odd sizes, three input channels, padding, overlapping max pooling.</summary>
+    public const string StridedConv = """
+        using Mnist;
+        namespace Consumer;
+
+        [Network(Channels = 3, Height = 9, Width = 8)]
+        [Conv2D(4, 3, Activation.ReLU, Stride = 2, Name = "conv1")]
+        [Conv2D(5, 2, Activation.Tanh, Padding = 1, Name = "conv2")]
+        [MaxPool2D(3, Stride = 2, Name = "pool")]
+        [Flatten]
+        [Dense(4, Name = "out")]
+        public partial class StridedConv;
+        """;
+
+    /// <summary>Pooling first, a 5×5 kernel with padding 2, a strided padded convolution, dropout of one half.</summary>
+    public const string PooledConv = """
+        using Mnist;
+        namespace Consumer;
+
+        [Network(Channels = 1, Height = 12, Width = 12)]
+        [AvgPool2D(2, Name = "pool")]
+        [Conv2D(3, 5, Activation.Sigmoid, Padding = 2, Name = "conv1")]
+        [Conv2D(2, 3, Activation.ReLU, Stride = 2, Padding = 1, Name = "conv2")]
+        [Flatten(Name = "flat")]
+        [Dropout(0.5, Name = "drop")]
+        [Dense(3, Name = "out")]
+        public partial class PooledConv;
+        """;
+
     public static TheoryData<string, string> Baselines => new()
     {
         { "ConvNet", ConvNet },

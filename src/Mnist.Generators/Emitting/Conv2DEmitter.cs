@@ -14,6 +14,15 @@ namespace Mnist.Generators.Emitting
     internal sealed class Conv2DEmitter : LayerEmitter
     {
         private const string ConvKernels = "global::Mnist.Kernels.ConvKernels";
+        private const string DirectConvKernels = "global::Mnist.Kernels.DirectConvKernels";
+
+        /// <summary>Mirrors <c>DirectConvKernels.MaxPatch</c>.</summary>
+        private const int MaxDirectPatch = 32;
+
+        // A first layer of stride 1 over a small patch (1×3×3: 9 values) is computed directly on the samples: a product
+        // with a depth of 9 would spend its time packing and on transposes (measured: docs/ARCHITECTURE.md).
+        private static bool Direct(LayerEmitContext c) =>
+            c.ReadsBatch && Spec(c.Layer).Stride == 1 && (long)c.Layer.Input.Channels * Spec(c.Layer).Kernel * Spec(c.Layer).Kernel <= MaxDirectPatch;
 
         public override string RuntimeType => "global::Mnist.Conv2DLayer";
 
@@ -56,6 +65,11 @@ namespace Mnist.Generators.Emitting
         {
             var d = Spec(c.Layer);
             string patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel), columns = $"{Positions(d)} * batchSize";
+            if (Direct(c))
+            {
+                yield return ("Scratch", "float[]", $"new float[{DirectConvKernels}.ScratchLength({d.Window}, {Int(d.Filters)})]", $"The padded planes and output rows of '{d.Name}', computed directly.");
+                yield break;
+            }
             yield return ("Columns", Matrix, $"{Matrix}.Build.Dense({patch}, {columns})", $"The input patches of '{d.Name}', one column per sample and output position ({patch} × {Positions(d)} · batch).");
             yield return ("ChannelsLast", Matrix, $"{Matrix}.Build.Dense({Int(d.Filters)}, {columns})", $"The output of '{d.Name}' (forward) or its delta (backward), channels × (batch · positions).");
             if (!c.ReadsBatch)
@@ -65,6 +79,11 @@ namespace Mnist.Generators.Emitting
         public override void EmitForward(LayerEmitContext c)
         {
             var d = Spec(c.Layer);
+            if (Direct(c))
+            {
+                c.Line($"{DirectConvKernels}.Forward({c.Input}, {c.Self}.Window, {Values}({c.Self}.Weight), {Values}({c.Self}.Bias), global::Mnist.Activation.{d.Activation}, {c.Output}, {c.Buffer("Scratch")});");
+                return;
+            }
             c.Line($"{ConvKernels}.Im2Col({c.Input}, {c.Self}.Window, {c.Buffer("Columns")});");
             c.Line($"{Gemm}({Transpose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Buffer("Columns")}, 0f, {c.Buffer("ChannelsLast")});");
             c.Line($"{DenseKernels}.{(d.Activation == ActivationKind.Identity ? "AddBias" : "AddBias" + d.Activation)}({c.Buffer("ChannelsLast")}, {c.Self}.Bias);");
@@ -76,6 +95,16 @@ namespace Mnist.Generators.Emitting
             var d = Spec(c.Layer);
             if (d.Activation != ActivationKind.Identity)
                 c.Line($"{DenseKernels}.{d.Activation}Backward({c.Delta}, {c.Output});");
+            int weightIndex = c.FirstParameter, biasIndex = c.FirstParameter + 1;
+            bool sgd = mode == BackwardMode.Sgd;
+            string alpha = sgd ? "-learningRate" : "1f", beta = sgd ? "1f" : "0f";
+            string weight = sgd ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = sgd ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
+            if (Direct(c))
+            {
+                c.Line($"{DirectConvKernels}.WeightGradient({c.Input}, {c.Self}.Window, {c.Delta}, {alpha}, {beta}, {Values}({weight}), {Values}({bias}), {c.Buffer("Scratch")});");
+                EmitUpdate(c, mode, weightIndex, biasIndex);
+                return;
+            }
             string delta = c.Buffer("ChannelsLast");
             c.Line($"{ConvKernels}.ToChannelsLast({c.Delta}, {Positions(d)}, {delta});");
             // the error goes back through the weights before they change
@@ -84,22 +113,22 @@ namespace Mnist.Generators.Emitting
                 c.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {c.Self}.Weight, {delta}, 0f, {c.Buffer("ColumnsDelta")});");
                 c.Line($"{ConvKernels}.Col2Im({c.Buffer("ColumnsDelta")}, {c.Self}.Window, {c.InputDelta});");
             }
-            int weightIndex = c.FirstParameter, biasIndex = c.FirstParameter + 1;
-            bool sgd = mode == BackwardMode.Sgd;
-            string alpha = sgd ? "-learningRate" : "1f", beta = sgd ? "1f" : "0f";
-            string weight = sgd ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = sgd ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
             c.Line($"{Gemm}({NoTranspose}, {Transpose}, {alpha}, {c.Buffer("Columns")}, {delta}, {beta}, {weight});");
             c.Line($"{DenseKernels}.AccumulateRowSums({alpha}, {delta}, {beta}, {bias});");
-            if (mode == BackwardMode.Update)
-            {
-                c.Line($"update.Update({Int(weightIndex)}, 0, {Values}({c.Self}.Weight), {Values}({c.Gradient}.Weight));");
-                c.Line($"update.Update({Int(biasIndex)}, 0, {Values}({c.Self}.Bias), {Values}({c.Gradient}.Bias));");
-            }
+            EmitUpdate(c, mode, weightIndex, biasIndex);
+        }
+
+        private static void EmitUpdate(LayerEmitContext c, BackwardMode mode, int weightIndex, int biasIndex)
+        {
+            if (mode != BackwardMode.Update) return;
+            c.Line($"update.Update({Int(weightIndex)}, 0, {Values}({c.Self}.Weight), {Values}({c.Gradient}.Weight));");
+            c.Line($"update.Update({Int(biasIndex)}, 0, {Values}({c.Self}.Bias), {Values}({c.Gradient}.Bias));");
         }
 
         public override void EmitProducts(LayerEmitContext c)
         {
             var d = Spec(c.Layer);
+            if (Direct(c)) return; // nothing of it reaches the BLAS
             string filters = Int(d.Filters), patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel), columns = $"{Positions(d)} * batch";
             c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {columns}, {patch}));");
             c.Line($"products.Add(new {GemmShape}(false, true, {patch}, {filters}, {columns}));");

@@ -151,6 +151,11 @@ namespace Mnist.Generators.Emitting
             _w.Line($"return {Softmax}.Loss(Pass(batch, workspace, training: true), labels, workspace.Probabilities);");
             _w.Close();
             _w.Line();
+            _w.Line("/// <summary>The inference forward pass (dropout off) and the mean softmax cross-entropy against <paramref name=\"labels\"/>, as an evaluation measures it; the softmax stays in the workspace.</summary>");
+            _w.Open($"public float EvaluationLoss({Batch} batch, global::System.ReadOnlySpan<int> labels, Workspace workspace)");
+            _w.Line($"return {Softmax}.Loss(Pass(batch, workspace, training: false), labels, workspace.Probabilities);");
+            _w.Close();
+            _w.Line();
             _w.Open($"private {Matrix} Pass({Batch} batch, Workspace workspace, bool training)");
             _w.Line("workspace.Begin(batch);");
             for (int i = 0; i < Layers.Count; i++)
@@ -274,6 +279,8 @@ namespace Mnist.Generators.Emitting
             _w.Line($"{Matrix} {Network}.Forward({Batch} batch, {Workspace} workspace) => Forward(batch, Own(workspace));");
             _w.Line();
             _w.Line($"float {Network}.Loss({Batch} batch, global::System.ReadOnlySpan<int> labels, {Workspace} workspace) => Loss(batch, labels, Own(workspace));");
+            _w.Line();
+            _w.Line($"float {Network}.EvaluationLoss({Batch} batch, global::System.ReadOnlySpan<int> labels, {Workspace} workspace) => EvaluationLoss(batch, labels, Own(workspace));");
             _w.Line();
             _w.Line($"void {Network}.Backward(global::System.ReadOnlySpan<int> labels, {Workspace} workspace) => Backward(labels, Own(workspace));");
             _w.Line();

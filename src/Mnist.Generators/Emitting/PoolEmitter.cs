@@ -9,14 +9,13 @@ namespace Mnist.Generators.Emitting
     {
         private const string PoolKernels = "global::Mnist.Kernels.PoolKernels";
 
-        public override string RuntimeType => "global::Mnist.ParameterlessLayer";
+        public override string RuntimeType => "global::Mnist.Pool2DLayer";
 
         private static PoolSpec Spec(LayerSpec layer) => (PoolSpec)layer;
 
         private static bool IsMax(LayerSpec layer) => layer.Kind == Kinds.PoolKind.MaxName;
 
-        public override string Construct(LayerSpec layer) =>
-            $"new global::Mnist.ParameterlessLayer(\"{layer.Name}\", \"{layer.Kind}\", new global::Mnist.SampleShape({layer.Input.Arguments}), new global::Mnist.SampleShape({layer.Output.Arguments}))";
+        public override string Construct(LayerSpec layer) => $"new global::Mnist.Pool2DLayer(\"{layer.Name}\", \"{layer.Kind}\", {Spec(layer).Window})";
 
         public override string Describe(LayerSpec layer)
         {
@@ -39,16 +38,16 @@ namespace Mnist.Generators.Emitting
         public override void EmitForward(LayerEmitContext c)
         {
             var d = Spec(c.Layer);
-            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPool({c.Input}, {d.Window}, {c.Output}, {c.Buffer("ArgMax")});");
-            else c.Line($"{PoolKernels}.AvgPool({c.Input}, {d.Window}, {c.Output});");
+            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPool({c.Input}, {c.Self}.Window, {c.Output}, {c.Buffer("ArgMax")});");
+            else c.Line($"{PoolKernels}.AvgPool({c.Input}, {c.Self}.Window, {c.Output});");
         }
 
         public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
         {
             if (c.ReadsBatch) return; // nothing before it to propagate to
             var d = Spec(c.Layer);
-            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPoolBackward({c.Delta}, {c.Buffer("ArgMax")}, {d.Window}, {c.InputDelta});");
-            else c.Line($"{PoolKernels}.AvgPoolBackward({c.Delta}, {d.Window}, {c.InputDelta});");
+            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPoolBackward({c.Delta}, {c.Buffer("ArgMax")}, {c.Self}.Window, {c.InputDelta});");
+            else c.Line($"{PoolKernels}.AvgPoolBackward({c.Delta}, {c.Self}.Window, {c.InputDelta});");
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Mnist.Generators.Parsing
         public static readonly string[] GeneratedMembers =
         {
             "InputSize", "InputShape", "OutputSize", "ParameterCount", "Layers", "Parameters", "Architecture", "ReadsSparseInputs",
-            "Products", "CreateWorkspace", "Forward", "Loss", "Backward", "TrainStep", "Predict", "CopyParametersFrom", "Clone", "Workspace",
+            "Products", "CreateWorkspace", "Forward", "Loss", "EvaluationLoss", "Backward", "TrainStep", "Predict", "CopyParametersFrom", "Clone", "Workspace",
         };
     }
 }

@@ -14,6 +14,11 @@ public static unsafe class PoolKernels
         fixed (float* x = Gemm.Values(input), y = Gemm.Values(output))
         fixed (int* arg = argmax)
         {
+            if (w.Size == 2 && w.Stride == 2)
+            {
+                MaxPool2x2(x, w, samples, y, arg);
+                return;
+            }
             for (int n = 0; n < samples; n++)
             {
                 float* sample = x + (long)n * w.InputFeatures;
@@ -41,6 +46,34 @@ public static unsafe class PoolKernels
                         }
                 }
             }
+        }
+    }
+
+    // the common 2×2 windows of stride 2, with the window's four offsets known: the same scan order and results
+    private static void MaxPool2x2(float* x, Window2D w, int samples, float* y, int* arg)
+    {
+        int outH = w.OutputHeight, outW = w.OutputWidth, width = w.Width, plane = w.Height * w.Width;
+        long o = 0;
+        for (int n = 0; n < samples; n++)
+        {
+            float* sample = x + (long)n * w.InputFeatures;
+            for (int c = 0; c < w.Channels; c++)
+                for (int oh = 0; oh < outH; oh++)
+                {
+                    int top = c * plane + 2 * oh * width;
+                    for (int ow = 0; ow < outW; ow++, o++)
+                    {
+                        int i0 = top + 2 * ow, i2 = i0 + width;
+                        float v0 = sample[i0], v1 = sample[i0 + 1], v2 = sample[i2], v3 = sample[i2 + 1];
+                        float max = v0;
+                        int best = i0;
+                        if (v1 > max || float.IsNaN(v1)) { max = v1; best = i0 + 1; }
+                        if (v2 > max || float.IsNaN(v2)) { max = v2; best = i2; }
+                        if (v3 > max || float.IsNaN(v3)) { max = v3; best = i2 + 1; }
+                        y[o] = max;
+                        arg[o] = best;
+                    }
+                }
         }
     }
 

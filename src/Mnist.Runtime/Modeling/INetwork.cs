@@ -45,6 +45,9 @@ public interface INetwork
     /// <summary>The training forward pass (dropout on) and mean softmax cross-entropy against <paramref name="labels"/>.</summary>
     float Loss(Batch batch, ReadOnlySpan<int> labels, NetworkWorkspace workspace);
 
+    /// <summary>The inference forward pass (dropout off, nothing drawn) and the mean softmax cross-entropy against <paramref name="labels"/>: what an evaluation measures. The softmax stays in the workspace.</summary>
+    float EvaluationLoss(Batch batch, ReadOnlySpan<int> labels, NetworkWorkspace workspace);
+
     /// <summary>Gradients of the mean loss of the last <see cref="Loss"/> call into <see cref="NetworkWorkspace.Gradients"/>.</summary>
     void Backward(ReadOnlySpan<int> labels, NetworkWorkspace workspace);
 

@@ -60,7 +60,7 @@ public sealed class Evaluator
         var losses = new double[Chunks];
         ForEachChunk((chunk, first, index) =>
         {
-            losses[index] = _network.Loss(chunk.Batch, chunk.Labels, chunk.Workspace) * (double)chunk.Size;
+            losses[index] = _network.EvaluationLoss(chunk.Batch, chunk.Labels, chunk.Workspace) * (double)chunk.Size;
             var probabilities = chunk.Workspace.Probabilities;
             SoftmaxCrossEntropy.ArgMax(probabilities, _predictions.AsSpan(first, chunk.Size));
             var values = Gemm.Values(probabilities);

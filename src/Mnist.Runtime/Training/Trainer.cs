@@ -50,6 +50,8 @@ public sealed class Trainer
         _schedule = schedule ?? LearningRateSchedule.Constant(options.LearningRate);
         History = history ?? new TrainingHistory();
         StartStep = startStep;
+        // a dropout mask is drawn from its pass number, one pass per step: a resumed run draws the masks it would have
+        foreach (var dropout in network.Layers.OfType<DropoutLayer>()) dropout.Passes = startStep;
         Evaluator = new Evaluator(network, data.Test, options.EvalChunk, options.EvalThreads) { SkipZeroInputs = options.SkipZeroInputs };
         // the validation images are the training set's last ones, never trained on
         _train = options.Validation > 0 ? data.Train.Slice(0, data.Train.Count - options.Validation) : data.Train;

@@ -27,13 +27,13 @@ partial class ConvNet : global::Mnist.INetwork
     public global::Mnist.Conv2DLayer Conv1 { get; }
 
     /// <summary>Layer 'pool1': max pooling 32×26×26 → 32×13×13, 2×2 windows; a sample 32×26×26 → 32×13×13.</summary>
-    public global::Mnist.ParameterlessLayer Pool1 { get; }
+    public global::Mnist.Pool2DLayer Pool1 { get; }
 
     /// <summary>Layer 'conv2': conv2d 32×13×13 → 64×11×11, 3×3 kernel, ReLU; a sample 32×13×13 → 64×11×11. Parameters: conv2.weight [64, 32, 3, 3], conv2.bias [64].</summary>
     public global::Mnist.Conv2DLayer Conv2 { get; }
 
     /// <summary>Layer 'pool2': max pooling 64×11×11 → 64×5×5, 2×2 windows; a sample 64×11×11 → 64×5×5.</summary>
-    public global::Mnist.ParameterlessLayer Pool2 { get; }
+    public global::Mnist.Pool2DLayer Pool2 { get; }
 
     /// <summary>Layer 'flatten5': flatten 64×5×5 → 1600; a sample 64×5×5 → 1600.</summary>
     public global::Mnist.ParameterlessLayer Flatten5 { get; }
@@ -61,9 +61,9 @@ partial class ConvNet : global::Mnist.INetwork
     {
         var random = new global::System.Random(seed);
         Conv1 = new global::Mnist.Conv2DLayer("conv1", new global::Mnist.Window2D(1, 28, 28, 3, 1, 0), 32, global::Mnist.Activation.ReLU, random);
-        Pool1 = new global::Mnist.ParameterlessLayer("pool1", "maxpool2d", new global::Mnist.SampleShape(32, 26, 26), new global::Mnist.SampleShape(32, 13, 13));
+        Pool1 = new global::Mnist.Pool2DLayer("pool1", "maxpool2d", new global::Mnist.Window2D(32, 26, 26, 2, 2, 0));
         Conv2 = new global::Mnist.Conv2DLayer("conv2", new global::Mnist.Window2D(32, 13, 13, 3, 1, 0), 64, global::Mnist.Activation.ReLU, random);
-        Pool2 = new global::Mnist.ParameterlessLayer("pool2", "maxpool2d", new global::Mnist.SampleShape(64, 11, 11), new global::Mnist.SampleShape(64, 5, 5));
+        Pool2 = new global::Mnist.Pool2DLayer("pool2", "maxpool2d", new global::Mnist.Window2D(64, 11, 11, 2, 2, 0));
         Flatten5 = new global::Mnist.ParameterlessLayer("flatten5", "flatten", new global::Mnist.SampleShape(64, 5, 5), new global::Mnist.SampleShape(1600, 1, 1));
         Dropout6 = new global::Mnist.DropoutLayer("dropout6", new global::Mnist.SampleShape(1600, 1, 1), 0.5, seed);
         Fc = new global::Mnist.DenseLayer("fc", new global::Mnist.SampleShape(1600, 1, 1), 10, global::Mnist.Activation.Identity, random);
@@ -80,23 +80,26 @@ partial class ConvNet : global::Mnist.INetwork
         return global::Mnist.Kernels.SoftmaxCrossEntropy.Loss(Pass(batch, workspace, training: true), labels, workspace.Probabilities);
     }
 
+    /// <summary>The inference forward pass (dropout off) and the mean softmax cross-entropy against <paramref name="labels"/>, as an evaluation measures it; the softmax stays in the workspace.</summary>
+    public float EvaluationLoss(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, Workspace workspace)
+    {
+        return global::Mnist.Kernels.SoftmaxCrossEntropy.Loss(Pass(batch, workspace, training: false), labels, workspace.Probabilities);
+    }
+
     private global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pass(global::Mnist.Batch batch, Workspace workspace, bool training)
     {
         workspace.Begin(batch);
         // conv1: conv2d 1×28×28 → 32×26×26, 3×3 kernel, ReLU
-        global::Mnist.Kernels.ConvKernels.Im2Col(workspace.InputMatrix, Conv1.Window, workspace.Conv1Columns);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Conv1.Weight, workspace.Conv1Columns, 0f, workspace.Conv1ChannelsLast);
-        global::Mnist.Kernels.DenseKernels.AddBiasReLU(workspace.Conv1ChannelsLast, Conv1.Bias);
-        global::Mnist.Kernels.ConvKernels.ToChannelsFirst(workspace.Conv1ChannelsLast, 676, workspace.Conv1Output);
+        global::Mnist.Kernels.DirectConvKernels.Forward(workspace.InputMatrix, Conv1.Window, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), global::Mnist.Activation.ReLU, workspace.Conv1Output, workspace.Conv1Scratch);
         // pool1: max pooling 32×26×26 → 32×13×13, 2×2 windows
-        global::Mnist.Kernels.PoolKernels.MaxPool(workspace.Conv1Output, new global::Mnist.Window2D(32, 26, 26, 2, 2, 0), workspace.Pool1Output, workspace.Pool1ArgMax);
+        global::Mnist.Kernels.PoolKernels.MaxPool(workspace.Conv1Output, Pool1.Window, workspace.Pool1Output, workspace.Pool1ArgMax);
         // conv2: conv2d 32×13×13 → 64×11×11, 3×3 kernel, ReLU
         global::Mnist.Kernels.ConvKernels.Im2Col(workspace.Pool1Output, Conv2.Window, workspace.Conv2Columns);
         global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Conv2.Weight, workspace.Conv2Columns, 0f, workspace.Conv2ChannelsLast);
         global::Mnist.Kernels.DenseKernels.AddBiasReLU(workspace.Conv2ChannelsLast, Conv2.Bias);
         global::Mnist.Kernels.ConvKernels.ToChannelsFirst(workspace.Conv2ChannelsLast, 121, workspace.Conv2Output);
         // pool2: max pooling 64×11×11 → 64×5×5, 2×2 windows
-        global::Mnist.Kernels.PoolKernels.MaxPool(workspace.Conv2Output, new global::Mnist.Window2D(64, 11, 11, 2, 2, 0), workspace.Pool2Output, workspace.Pool2ArgMax);
+        global::Mnist.Kernels.PoolKernels.MaxPool(workspace.Conv2Output, Pool2.Window, workspace.Pool2Output, workspace.Pool2ArgMax);
         // dropout6: dropout 0.5 of 1600
         global::Mnist.Kernels.DropoutKernels.Forward(Dropout6, workspace.Pool2Output, workspace.Dropout6Output, workspace.Dropout6Mask, training);
         // fc: dense 1600 → 10, identity
@@ -117,7 +120,7 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, new global::Mnist.Window2D(64, 11, 11, 2, 2, 0), workspace.Conv2Delta);
+        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, Pool2.Window, workspace.Conv2Delta);
         // conv2
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
         global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv2Delta, 121, workspace.Conv2ChannelsLast);
@@ -126,12 +129,10 @@ partial class ConvNet : global::Mnist.INetwork
         global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.Conv2Columns, workspace.Conv2ChannelsLast, 0f, workspace.Conv2Gradient.Weight);
         global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.Conv2ChannelsLast, 0f, workspace.Conv2Gradient.Bias);
         // pool1
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, new global::Mnist.Window2D(32, 26, 26, 2, 2, 0), workspace.Conv1Delta);
+        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, Pool1.Window, workspace.Conv1Delta);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv1Delta, 676, workspace.Conv1ChannelsLast);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.Conv1Columns, workspace.Conv1ChannelsLast, 0f, workspace.Conv1Gradient.Weight);
-        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.Conv1ChannelsLast, 0f, workspace.Conv1Gradient.Bias);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1.Window, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
     }
 
     /// <summary>
@@ -150,7 +151,7 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, new global::Mnist.Window2D(64, 11, 11, 2, 2, 0), workspace.Conv2Delta);
+        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, Pool2.Window, workspace.Conv2Delta);
         // conv2
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
         global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv2Delta, 121, workspace.Conv2ChannelsLast);
@@ -159,12 +160,10 @@ partial class ConvNet : global::Mnist.INetwork
         global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, -learningRate, workspace.Conv2Columns, workspace.Conv2ChannelsLast, 1f, Conv2.Weight);
         global::Mnist.Kernels.DenseKernels.AccumulateRowSums(-learningRate, workspace.Conv2ChannelsLast, 1f, Conv2.Bias);
         // pool1
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, new global::Mnist.Window2D(32, 26, 26, 2, 2, 0), workspace.Conv1Delta);
+        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, Pool1.Window, workspace.Conv1Delta);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv1Delta, 676, workspace.Conv1ChannelsLast);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, -learningRate, workspace.Conv1Columns, workspace.Conv1ChannelsLast, 1f, Conv1.Weight);
-        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(-learningRate, workspace.Conv1ChannelsLast, 1f, Conv1.Bias);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1.Window, workspace.Conv1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), workspace.Conv1Scratch);
         return loss;
     }
 
@@ -187,7 +186,7 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, new global::Mnist.Window2D(64, 11, 11, 2, 2, 0), workspace.Conv2Delta);
+        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, Pool2.Window, workspace.Conv2Delta);
         // conv2
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
         global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv2Delta, 121, workspace.Conv2ChannelsLast);
@@ -198,12 +197,10 @@ partial class ConvNet : global::Mnist.INetwork
         update.Update(2, 0, global::Mnist.Kernels.Gemm.Values(Conv2.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Weight));
         update.Update(3, 0, global::Mnist.Kernels.Gemm.Values(Conv2.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Bias));
         // pool1
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, new global::Mnist.Window2D(32, 26, 26, 2, 2, 0), workspace.Conv1Delta);
+        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, Pool1.Window, workspace.Conv1Delta);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv1Delta, 676, workspace.Conv1ChannelsLast);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.Conv1Columns, workspace.Conv1ChannelsLast, 0f, workspace.Conv1Gradient.Weight);
-        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.Conv1ChannelsLast, 0f, workspace.Conv1Gradient.Bias);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1.Window, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
         update.Update(0, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight));
         update.Update(1, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias));
         return loss;
@@ -222,8 +219,6 @@ partial class ConvNet : global::Mnist.INetwork
     {
         var products = new global::System.Collections.Generic.List<global::Mnist.LinearAlgebra.GemmShape>();
         // conv1
-        products.Add(new global::Mnist.LinearAlgebra.GemmShape(true, false, 32, 676 * batch, 9));
-        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, true, 9, 32, 676 * batch));
         // pool1
         // conv2
         products.Add(new global::Mnist.LinearAlgebra.GemmShape(true, false, 64, 121 * batch, 288));
@@ -271,6 +266,8 @@ partial class ConvNet : global::Mnist.INetwork
 
     float global::Mnist.INetwork.Loss(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => Loss(batch, labels, Own(workspace));
 
+    float global::Mnist.INetwork.EvaluationLoss(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => EvaluationLoss(batch, labels, Own(workspace));
+
     void global::Mnist.INetwork.Backward(global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => Backward(labels, Own(workspace));
 
     float global::Mnist.INetwork.TrainStep(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, float learningRate, global::Mnist.NetworkWorkspace workspace) => TrainStep(batch, labels, learningRate, Own(workspace));
@@ -298,8 +295,7 @@ partial class ConvNet : global::Mnist.INetwork
             FcGradient = fcGradient;
             Conv1Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(21632, batchSize);
             Conv1Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(21632, batchSize);
-            Conv1Columns = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(9, 676 * batchSize);
-            Conv1ChannelsLast = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(32, 676 * batchSize);
+            Conv1Scratch = new float[global::Mnist.Kernels.DirectConvKernels.ScratchLength(new global::Mnist.Window2D(1, 28, 28, 3, 1, 0), 32)];
             Pool1Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(5408, batchSize);
             Pool1Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(5408, batchSize);
             Pool1ArgMax = new int[5408 * batchSize];
@@ -327,11 +323,8 @@ partial class ConvNet : global::Mnist.INetwork
         /// <summary>Gradient of the loss with respect to the output of 'conv1' (turned in place into what the layer's backward needs), × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv1Delta { get; }
 
-        /// <summary>The input patches of 'conv1', one column per sample and output position (9 × 676 · batch).</summary>
-        public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv1Columns { get; }
-
-        /// <summary>The output of 'conv1' (forward) or its delta (backward), channels × (batch · positions).</summary>
-        public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv1ChannelsLast { get; }
+        /// <summary>The padded planes and output rows of 'conv1', computed directly.</summary>
+        public float[] Conv1Scratch { get; }
 
         /// <summary>Output of 'pool1', 32×13×13 per sample × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pool1Output { get; }

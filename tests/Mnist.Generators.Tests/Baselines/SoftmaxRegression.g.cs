@@ -54,6 +54,12 @@ partial class SoftmaxRegression : global::Mnist.INetwork
         return global::Mnist.Kernels.SoftmaxCrossEntropy.Loss(Pass(batch, workspace, training: true), labels, workspace.Probabilities);
     }
 
+    /// <summary>The inference forward pass (dropout off) and the mean softmax cross-entropy against <paramref name="labels"/>, as an evaluation measures it; the softmax stays in the workspace.</summary>
+    public float EvaluationLoss(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, Workspace workspace)
+    {
+        return global::Mnist.Kernels.SoftmaxCrossEntropy.Loss(Pass(batch, workspace, training: false), labels, workspace.Probabilities);
+    }
+
     private global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pass(global::Mnist.Batch batch, Workspace workspace, bool training)
     {
         workspace.Begin(batch);
@@ -155,6 +161,8 @@ partial class SoftmaxRegression : global::Mnist.INetwork
     global::MathNet.Numerics.LinearAlgebra.Matrix<float> global::Mnist.INetwork.Forward(global::Mnist.Batch batch, global::Mnist.NetworkWorkspace workspace) => Forward(batch, Own(workspace));
 
     float global::Mnist.INetwork.Loss(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => Loss(batch, labels, Own(workspace));
+
+    float global::Mnist.INetwork.EvaluationLoss(global::Mnist.Batch batch, global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => EvaluationLoss(batch, labels, Own(workspace));
 
     void global::Mnist.INetwork.Backward(global::System.ReadOnlySpan<int> labels, global::Mnist.NetworkWorkspace workspace) => Backward(labels, Own(workspace));
 

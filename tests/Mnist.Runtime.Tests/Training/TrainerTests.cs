@@ -218,6 +218,7 @@ internal sealed class FailingForward(SeedNetwork inner, bool fails = false) : IN
     public MathNet.Numerics.LinearAlgebra.Matrix<float> Forward(Batch batch, NetworkWorkspace workspace) =>
         fails ? throw new InvalidOperationException("forward failed") : Inner.Forward(batch, workspace);
     public float Loss(Batch batch, ReadOnlySpan<int> labels, NetworkWorkspace workspace) => Inner.Loss(batch, labels, workspace);
+    public float EvaluationLoss(Batch batch, ReadOnlySpan<int> labels, NetworkWorkspace workspace) => Inner.EvaluationLoss(batch, labels, workspace);
     public void Backward(ReadOnlySpan<int> labels, NetworkWorkspace workspace) => Inner.Backward(labels, workspace);
     public float TrainStep(Batch batch, ReadOnlySpan<int> labels, float learningRate, NetworkWorkspace workspace) =>
         Inner.TrainStep(batch, labels, learningRate, workspace);

@@ -1,0 +1,212 @@
+using MathNet.Numerics.LinearAlgebra;
+using Mnist.Kernels;
+
+namespace Mnist.Runtime.Tests.Kernels;
+
+/// <summary>The convolution, pooling and dropout kernels against naive double-precision loops (at whatever vector width runs them: CI runs every one).</summary>
+public class ConvKernelTests
+{
+    private static Matrix<float> Random(int rows, int columns, int seed)
+    {
+        var random = new Random(seed);
+        return Matrix<float>.Build.Dense(rows, columns, (_, _) => (float)(random.NextDouble() * 2 - 1));
+    }
+
+    // float results against double references: a relative and absolute tolerance (xunit's decimal places round at boundaries)
+    private static void Close(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 2e-5 + 2e-5 * Math.Abs(expected), $"expected {expected}, got {actual}");
+
+    private static double NaiveConv(Matrix<float> x, Window2D g, float[] weight, int f, int n, int i, int j)
+    {
+        double sum = 0;
+        for (int c = 0; c < g.Channels; c++)
+            for (int u = 0; u < g.Size; u++)
+                for (int v = 0; v < g.Size; v++)
+                {
+                    int r = i * g.Stride - g.Padding + u, q = j * g.Stride - g.Padding + v;
+                    if (r >= 0 && r < g.Height && q >= 0 && q < g.Width)
+                        sum += (double)weight[((f * g.Channels + c) * g.Size + u) * g.Size + v] * x[(c * g.Height + r) * g.Width + q, n];
+                }
+        return sum;
+    }
+
+    public static TheoryData<int, int, int, int, int, int> Windows => new()
+    {
+        // channels, height, width, size, stride, padding
+        { 1, 28, 28, 3, 1, 0 },
+        { 3, 9, 8, 3, 1, 1 },
+        { 2, 7, 11, 5, 1, 2 },
+        { 1, 6, 6, 1, 1, 0 },
+        { 3, 10, 9, 3, 2, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void Patch_matrix_product_and_direct_kernel_equal_the_naive_convolution(int channels, int height, int width, int size, int stride, int padding)
+    {
+        var g = new Window2D(channels, height, width, size, stride, padding);
+        const int samples = 3, filters = 6;
+        var x = Random(g.InputFeatures, samples, 1);
+        var layer = new Conv2DLayer("c", g, filters, Activation.Identity, new Random(2));
+        var weight = layer.Parameters[0].Values.ToArray();
+        var bias = layer.Bias;
+
+        // the patch matrix path: im2col, Wᵀ·columns, bias, back to NCHW
+        var columns = Matrix<float>.Build.Dense(g.Patch, g.Positions * samples);
+        ConvKernels.Im2Col(x, g, columns);
+        var channelsLast = Matrix<float>.Build.Dense(filters, g.Positions * samples);
+        Gemm.Multiply(MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, layer.Weight, columns, 0f, channelsLast);
+        DenseKernels.AddBias(channelsLast, bias);
+        var viaProduct = Matrix<float>.Build.Dense(filters * g.Positions, samples);
+        ConvKernels.ToChannelsFirst(channelsLast, g.Positions, viaProduct);
+        var back = Matrix<float>.Build.Dense(filters, g.Positions * samples);
+        ConvKernels.ToChannelsLast(viaProduct, g.Positions, back);
+        Assert.Equal(channelsLast.ToColumnMajorArray(), back.ToColumnMajorArray());
+
+        for (int n = 0; n < samples; n++)
+            for (int f = 0; f < filters; f++)
+                for (int i = 0; i < g.OutputHeight; i++)
+                    for (int j = 0; j < g.OutputWidth; j++)
+                    {
+                        double expected = NaiveConv(x, g, weight, f, n, i, j) + bias[f];
+                        Close(expected, viaProduct[(f * g.OutputHeight + i) * g.OutputWidth + j, n]);
+                    }
+
+        if (stride != 1) return;
+        var direct = Matrix<float>.Build.Dense(filters * g.Positions, samples);
+        DirectConvKernels.Forward(x, g, weight, bias.ToArray(), Activation.Identity, direct, new float[DirectConvKernels.ScratchLength(g, filters)]);
+        for (int k = 0; k < direct.RowCount * samples; k++)
+            Close(viaProduct.ToColumnMajorArray()[k], direct.ToColumnMajorArray()[k]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void Col2im_adds_every_patch_value_back_and_the_direct_gradient_equals_the_naive_one(int channels, int height, int width, int size, int stride, int padding)
+    {
+        var g = new Window2D(channels, height, width, size, stride, padding);
+        const int samples = 2, filters = 5;
+        var x = Random(g.InputFeatures, samples, 3);
+        var columns = Random(g.Patch, g.Positions * samples, 4);
+        var dx = Matrix<float>.Build.Dense(g.InputFeatures, samples, 99f);
+        ConvKernels.Col2Im(columns, g, dx);
+        var expected = new double[g.InputFeatures, samples];
+        for (int n = 0; n < samples; n++)
+            for (int i = 0; i < g.OutputHeight; i++)
+                for (int j = 0; j < g.OutputWidth; j++)
+                    for (int c = 0; c < channels; c++)
+                        for (int u = 0; u < size; u++)
+                            for (int v = 0; v < size; v++)
+                            {
+                                int r = i * stride - padding + u, q = j * stride - padding + v;
+                                if (r >= 0 && r < height && q >= 0 && q < width)
+                                    expected[(c * height + r) * width + q, n] += columns[(c * size + u) * size + v, n * g.Positions + i * g.OutputWidth + j];
+                            }
+        for (int n = 0; n < samples; n++)
+            for (int k = 0; k < g.InputFeatures; k++) Close(expected[k, n], dx[k, n]);
+
+        if (stride != 1) return;
+        // dL/dW[f, c, u, v] = Σ delta[f, i, j] · x[c, i + u − p, j + v − p], dL/db[f] = Σ delta[f, i, j]
+        var delta = Random(filters * g.Positions, samples, 5);
+        var weightGradient = new float[filters * g.Patch];
+        var biasGradient = new float[filters];
+        Array.Fill(weightGradient, 1f);
+        Array.Fill(biasGradient, 1f);
+        DirectConvKernels.WeightGradient(x, g, delta, -0.5f, 2f, weightGradient, biasGradient, new float[DirectConvKernels.ScratchLength(g, filters)]);
+        for (int f = 0; f < filters; f++)
+        {
+            double db = 0;
+            for (int n = 0; n < samples; n++)
+                for (int p = 0; p < g.Positions; p++) db += delta[f * g.Positions + p, n];
+            Close(2 - 0.5 * db, biasGradient[f]);
+            for (int c = 0; c < channels; c++)
+                for (int u = 0; u < size; u++)
+                    for (int v = 0; v < size; v++)
+                    {
+                        double dw = 0;
+                        for (int n = 0; n < samples; n++)
+                            for (int i = 0; i < g.OutputHeight; i++)
+                                for (int j = 0; j < g.OutputWidth; j++)
+                                {
+                                    int r = i - padding + u, q = j - padding + v;
+                                    if (r >= 0 && r < height && q >= 0 && q < width)
+                                        dw += (double)delta[(f * g.OutputHeight + i) * g.OutputWidth + j, n] * x[(c * height + r) * width + q, n];
+                                }
+                        Close(2 - 0.5 * dw, weightGradient[((f * channels + c) * size + u) * size + v]);
+                    }
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 2)] // the specialised 2×2 path
+    [InlineData(3, 2)] // the general one, overlapping windows
+    [InlineData(2, 1)]
+    public void Max_pooling_takes_the_first_of_equal_maxima_propagates_nan_and_routes_the_gradient_there(int size, int stride)
+    {
+        var g = new Window2D(2, 6, 7, size, stride);
+        var x = Matrix<float>.Build.Dense(g.InputFeatures, 2, (r, n) => (r * 7 + n * 3) % 5 / 4f); // many ties
+        x[3, 1] = float.NaN;
+        var y = Matrix<float>.Build.Dense(2 * g.Positions, 2);
+        var argmax = new int[y.RowCount * 2];
+        PoolKernels.MaxPool(x, g, y, argmax);
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < 2; c++)
+                for (int i = 0; i < g.OutputHeight; i++)
+                    for (int j = 0; j < g.OutputWidth; j++)
+                    {
+                        // PyTorch's scan: row by row, replace when greater or NaN
+                        int best = -1;
+                        float max = float.NegativeInfinity;
+                        for (int u = 0; u < size; u++)
+                            for (int v = 0; v < size; v++)
+                            {
+                                int index = (c * 6 + i * stride + u) * 7 + j * stride + v;
+                                float value = x[index, n];
+                                if (best < 0 || value > max || float.IsNaN(value)) { max = value; best = index; }
+                            }
+                        int o = (c * g.OutputHeight + i) * g.OutputWidth + j;
+                        Assert.Equal(best, argmax[n * y.RowCount + o]);
+                        Assert.Equal(max, y[o, n]);
+                    }
+        Assert.Contains(float.NaN, y.Column(1).ToArray());
+
+        var delta = Matrix<float>.Build.Dense(y.RowCount, 2, (r, n) => r + 10 * n + 1);
+        var dx = Matrix<float>.Build.Dense(g.InputFeatures, 2, 5f);
+        PoolKernels.MaxPoolBackward(delta, argmax, g, dx);
+        var expected = new double[g.InputFeatures, 2];
+        for (int n = 0; n < 2; n++)
+            for (int o = 0; o < y.RowCount; o++) expected[argmax[n * y.RowCount + o], n] += delta[o, n];
+        for (int n = 0; n < 2; n++)
+            for (int k = 0; k < g.InputFeatures; k++) Assert.Equal(expected[k, n], dx[k, n]);
+    }
+
+    [Fact]
+    public void Average_pooling_is_the_window_mean_and_spreads_the_gradient_evenly()
+    {
+        var g = new Window2D(3, 7, 6, 3, 2);
+        var x = Random(g.InputFeatures, 2, 7);
+        var y = Matrix<float>.Build.Dense(3 * g.Positions, 2);
+        PoolKernels.AvgPool(x, g, y);
+        var delta = Random(y.RowCount, 2, 8);
+        var dx = Matrix<float>.Build.Dense(g.InputFeatures, 2, 1f);
+        PoolKernels.AvgPoolBackward(delta, g, dx);
+        var expected = new double[g.InputFeatures, 2];
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < g.OutputHeight; i++)
+                    for (int j = 0; j < g.OutputWidth; j++)
+                    {
+                        double sum = 0;
+                        int o = (c * g.OutputHeight + i) * g.OutputWidth + j;
+                        for (int u = 0; u < 3; u++)
+                            for (int v = 0; v < 3; v++)
+                            {
+                                int index = (c * 7 + i * 2 + u) * 6 + j * 2 + v;
+                                sum += x[index, n];
+                                expected[index, n] += delta[o, n] / 9.0;
+                            }
+                        Close(sum / 9, y[o, n]);
+                    }
+        for (int n = 0; n < 2; n++)
+            for (int k = 0; k < g.InputFeatures; k++) Close(expected[k, n], dx[k, n]);
+    }
+}
