@@ -8,6 +8,12 @@ public static class Tuning
 {
     // ---- matrix products (LinearAlgebra) ----
 
+    /// <summary>
+    /// Floats of one chunk's patch matrix in a convolution's products: the batch goes through im2col, the products
+    /// and col2im a few samples at a time, so that the patch matrices stay in L2 instead of streaming through memory.
+    /// </summary>
+    public const int ConvChunkFloats = 131_072;
+
     /// <summary>Columns of C per micro-kernel block of the SIMD GEMM (a block of 6 made RyuJIT spill the accumulators).</summary>
     public const int GemmPanelColumns = 4;
 

@@ -6,10 +6,11 @@ namespace Mnist.App.Cli;
 /// <summary>The app's network and its checkpoint files.</summary>
 public static class ModelFiles
 {
-    /// <summary>A <see cref="DigitClassifier"/> with the parameters of <paramref name="path"/>.</summary>
-    public static DigitClassifier Load(string path)
+    /// <summary>The network the checkpoint at <paramref name="path"/> holds (an MLP or a convnet, told by its keys), with its parameters.</summary>
+    public static INetwork Load(string path)
     {
-        var network = new DigitClassifier();
+        Check(path);
+        var network = Architectures.ForCheckpoint(path);
         LoadInto(path, network);
         return network;
     }
@@ -17,8 +18,13 @@ public static class ModelFiles
     /// <summary>Puts the parameters of <paramref name="path"/> into <paramref name="network"/>.</summary>
     public static CheckpointInfo? LoadInto(string path, INetwork network)
     {
+        Check(path);
+        return Checkpoint.Load(path, network);
+    }
+
+    private static void Check(string path)
+    {
         if (Directory.Exists(path)) throw new MnistDataException(path, "is a directory, not a model file");
         if (!File.Exists(path)) throw new MnistDataException(path, "model file not found");
-        return Checkpoint.Load(path, network);
     }
 }

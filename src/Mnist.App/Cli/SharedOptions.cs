@@ -15,6 +15,19 @@ public static class SharedOptions
     /// <summary><c>--json</c>: standard output holds one JSON document and nothing else.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON document on stdout and nothing else (progress only with --verbose, on stderr)" };
 
+    /// <summary><c>--arch mlp|convnet</c>: the network to train or time (default mlp, the original program's).</summary>
+    public static Option<string> Architecture()
+    {
+        var option = new Option<string>("--arch") { Description = "mlp (784-128-10, the original program's, default) or convnet (the classic MNIST convnet, 34,826 parameters)", DefaultValueFactory = _ => "mlp" };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (!Mnist.App.Model.Architectures.Names.Contains(token.Value))
+                    result.AddError($"--arch must be one of {string.Join(", ", Mnist.App.Model.Architectures.Names)}; got '{token.Value}'");
+        });
+        return option;
+    }
+
     /// <summary>Refuses an empty or blank value of <paramref name="option"/> as a usage error naming it.</summary>
     public static Option<T> NonEmpty<T>(Option<T> option)
     {

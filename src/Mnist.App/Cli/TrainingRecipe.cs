@@ -45,8 +45,17 @@ public sealed record TrainingRecipe
         Batch = 256, Epochs = 60, Shuffle = true, Augment = true, EvalEvery = 235, // 235 steps: one epoch of 256
     };
 
+    /// <summary>The anchor's recipe for the convnet (../shared/anchors/cnn-pytorch): Adam 1e-3, 15 shuffled epochs of 128, the test set after every epoch.</summary>
+    public static TrainingRecipe Convnet { get; } = new()
+    {
+        Name = "convnet", Optimizer = "adam", LearningRate = 1e-3f, Batch = 128, Epochs = 15, Shuffle = true, EvalEvery = 469, // 469 steps: one epoch of 128
+    };
+
     /// <summary>The recipes by name.</summary>
-    public static IReadOnlyDictionary<string, TrainingRecipe> All { get; } = new Dictionary<string, TrainingRecipe> { ["seed"] = Seed, ["best"] = Best };
+    public static IReadOnlyDictionary<string, TrainingRecipe> All { get; } = new Dictionary<string, TrainingRecipe> { ["seed"] = Seed, ["best"] = Best, ["convnet"] = Convnet };
+
+    /// <summary>The recipe of an architecture when <c>--recipe</c> is not given: the original program for the MLP, the anchor's for the convnet.</summary>
+    public static TrainingRecipe DefaultFor(string arch) => arch == "convnet" ? Convnet : Seed;
 
     public static IReadOnlyList<string> Optimizers { get; } = ["sgd", "momentum", "nesterov", "adam", "adamw"];
 
@@ -125,7 +134,7 @@ public sealed record TrainingRecipe
 /// <summary>The options of <c>mnist train</c> that make its <see cref="TrainingRecipe"/>, declared here once, and their checks.</summary>
 public sealed class TrainingRecipeOptions
 {
-    private readonly Option<string> _recipe = new("--recipe") { Description = "seed (the original program, default) or best (the best found for 784-128-10); options given override it", DefaultValueFactory = _ => "seed" };
+    private readonly Option<string?> _recipe = new("--recipe") { Description = "seed (the original program, the MLP's default), best (the best found for 784-128-10) or convnet (the anchor's, the convnet's default); options given override it" };
     private readonly Option<string?> _optimizer = new("--optimizer") { Description = "sgd (default), momentum, nesterov, adam or adamw: torch.optim's update rules" };
     private readonly Option<float?> _lr = new("--lr") { Description = "Learning rate (default 0.1 for sgd, momentum, nesterov; 1e-3 for adam, adamw; the peak of onecycle)" };
     private readonly Option<float?> _momentum = new("--momentum") { Description = "Momentum of momentum and nesterov (default 0.9)" };
@@ -165,10 +174,10 @@ public sealed class TrainingRecipeOptions
         });
 
     /// <summary>The recipe the command line asks for, its values checked; a bad one is a <see cref="UsageException"/> naming the option.</summary>
-    public TrainingRecipe Resolve(CommandContext context)
+    public TrainingRecipe Resolve(CommandContext context, string arch = "mlp")
     {
         // the recipe's rate and decay are its optimizer's; another optimizer starts from its own defaults
-        var recipe = TrainingRecipe.All[context.Get(_recipe)!];
+        var recipe = context.Get(_recipe) is { } name ? TrainingRecipe.All[name] : TrainingRecipe.DefaultFor(arch);
         recipe = recipe.WithOptimizer(context.Get(_optimizer) ?? recipe.Optimizer);
         string optimizer = recipe.Optimizer;
         bool adam = optimizer is "adam" or "adamw", momentum = optimizer is "momentum" or "nesterov";

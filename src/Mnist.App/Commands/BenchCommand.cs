@@ -12,23 +12,25 @@ namespace Mnist.App.Commands;
 /// <summary>
 /// <c>mnist bench</c>: the original workload (by default 10,000 steps of 32, the test set every 50
 /// steps) timed without writing anything, then one-call inference over the test set and
-/// one-image latency, as the anchors in ../shared/anchors measure them.
+/// one-image latency, as the anchors in ../shared/anchors measure them. With <c>--arch convnet</c>, the
+/// convnet anchor's workload: epochs of 128 shuffled images with Adam 1e-3 (by default one epoch, no evaluation).
 /// </summary>
 public sealed class BenchCommand : ICommandDefinition
 {
     private readonly Option<bool> _json = SharedOptions.Json();
-    private readonly Option<int> _steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 10_000 };
-    private readonly Option<int> _evalEvery = new("--eval-every") { Description = "Evaluate every N steps (0: never)", DefaultValueFactory = _ => 50 };
+    private readonly Option<string> _arch = SharedOptions.Architecture();
+    private readonly Option<int?> _steps = new("--steps") { Description = "Training steps (default 10,000 for mlp; one epoch, 469, for convnet)" };
+    private readonly Option<int?> _evalEvery = new("--eval-every") { Description = "Evaluate every N steps (0: never; default 50 for mlp, 0 for convnet)" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _data = SharedOptions.Data();
-    private readonly Option<string> _optimizer = new("--optimizer") { Description = "The optimizer of every step, at its defaults: sgd (lr 0.1, default), momentum, nesterov, adam or adamw (lr 1e-3)", DefaultValueFactory = _ => "sgd" };
+    private readonly Option<string?> _optimizer = new("--optimizer") { Description = "The optimizer of every step, at its defaults: sgd (lr 0.1, the mlp's default), momentum, nesterov, adam (the convnet's) or adamw (lr 1e-3)" };
     private readonly Option<bool> _denseInputs = new("--dense-inputs") { Description = "Multiply every input, zeros included (measures the dense BLAS path)" };
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
     public Command Build(CommandBinder binder)
     {
-        var command = new Command("bench", "Time the original workload, evaluation and inference") { _json, _steps, _evalEvery, _seed, _data, _optimizer, _denseInputs };
+        var command = new Command("bench", "Time the original workload, evaluation and inference") { _json, _arch, _steps, _evalEvery, _seed, _data, _optimizer, _denseInputs };
         _optimizer.AcceptOnlyFromAmong([.. TrainingRecipe.Optimizers]);
         _compute.AddTo(command);
         binder.Bind(command, Run);
@@ -40,21 +42,25 @@ public sealed class BenchCommand : ICommandDefinition
         bool json = context.Get(_json);
         var quiet = context.ForJson(json);
         var data = DatasetLocator.Load(quiet, context.Get(_data));
-        var network = new DigitClassifier(context.Get(_seed));
-        var selection = _compute.Apply(quiet, network, 32, sparseInputs: !context.Get(_denseInputs));
+        string arch = context.Get(_arch)!;
+        var recipe = TrainingRecipe.DefaultFor(arch);
+        var network = Architectures.Create(arch, context.Get(_seed));
+        var selection = _compute.Apply(quiet, network, recipe.Batch, sparseInputs: !context.Get(_denseInputs));
         int threads = context.Get(_compute.Threads);
         var options = new TrainingOptions
         {
-            Steps = context.Get(_steps),
-            EvalEvery = context.Get(_evalEvery),
+            BatchSize = recipe.Batch,
+            Steps = context.Get(_steps) ?? (recipe.Epochs is null ? recipe.Steps : (data.Train.Count + recipe.Batch - 1) / recipe.Batch),
+            Shuffle = recipe.Shuffle,
+            EvalEvery = context.Get(_evalEvery) ?? (arch == "convnet" ? 0 : recipe.EvalEvery),
             Seed = context.Get(_seed),
             EvalThreads = threads,
             SkipZeroInputs = !context.Get(_denseInputs),
         };
-        try { options.Validate(data.Train.Count, DigitClassifier.InputSize); }
+        try { options.Validate(data.Train.Count, network.InputSize); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-        var optimizer = TrainingRecipe.Seed.WithOptimizer(context.Get(_optimizer)!).CreateOptimizer();
+        var optimizer = recipe.WithOptimizer(context.Get(_optimizer) ?? recipe.Optimizer).CreateOptimizer();
         var trainer = new Trainer(network, data, options with { LearningRate = optimizer.LearningRate }, optimizer: optimizer);
         var loop = Stopwatch.StartNew();
         var result = trainer.Run(context.Cancellation);
@@ -65,13 +71,16 @@ public sealed class BenchCommand : ICommandDefinition
 
         var record = new Dictionary<string, object>
         {
+            ["arch"] = arch,
             ["blas"] = selection.Backend.Name,
             ["optimizer"] = optimizer.Name,
             ["threads"] = threads,
             ["skip_zero_inputs"] = options.SkipZeroInputs,
             ["steps"] = result.StepsDone,
             ["evals"] = trainer.History.Rows.Count,
+            ["batch"] = options.BatchSize,
             ["us_per_step"] = Math.Round(result.TrainSeconds * 1e6 / Math.Max(1, result.StepsDone), 1),
+            ["epoch_s"] = Math.Round(result.TrainSeconds / Math.Max(1, result.StepsDone) * ((data.Train.Count + options.BatchSize - 1) / options.BatchSize), 3),
             ["train_s"] = Math.Round(result.TrainSeconds, 3),
             ["eval_s"] = Math.Round(result.EvalSeconds, 3),
             ["loop_s"] = Math.Round(loopSeconds, 3),
@@ -92,9 +101,9 @@ public sealed class BenchCommand : ICommandDefinition
     }
 
     /// <summary>Median of 20 one-call predictions of the whole split (through <see cref="Predictor"/>, as a program would), and of 1,000 one-image predictions.</summary>
-    private static (double BatchMs, double SingleUs) Inference(DigitClassifier network, Data.MnistSplit test, bool skipZeros)
+    private static (double BatchMs, double SingleUs) Inference(INetwork network, Data.MnistSplit test, bool skipZeros)
     {
-        var all = Matrix<float>.Build.Dense(DigitClassifier.InputSize, test.Count);
+        var all = Matrix<float>.Build.Dense(network.InputSize, test.Count);
         var labels = new int[test.Count];
         var predictions = new int[test.Count];
         var predictor = new Predictor(network) { SkipZeroInputs = skipZeros };
@@ -107,7 +116,7 @@ public sealed class BenchCommand : ICommandDefinition
             if (r >= 0) batch[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        var one = Matrix<float>.Build.Dense(DigitClassifier.InputSize, 1);
+        var one = Matrix<float>.Build.Dense(network.InputSize, 1);
         var single = network.CreateWorkspace(1);
         single.SkipZeroInputs = skipZeros;
         var prediction = new int[1];

@@ -22,13 +22,14 @@ public sealed class TrainCommand : ICommandDefinition
     private readonly Option<string?> _out = SharedOptions.NonEmpty(new Option<string?>("--out") { Description = "Output directory (default: runs/<timestamp>)" });
     private readonly Option<string?> _resume = SharedOptions.NonEmpty(new Option<string?>("--resume") { Description = "Continue the run in this directory (its model.npz, optimizer.npz and history.csv) with the same options; --steps stays the total" });
     private readonly Option<string?> _init = SharedOptions.NonEmpty(new Option<string?>("--init") { Description = "Start from the weights of this checkpoint, with a fresh optimizer (fine-tuning)" });
+    private readonly Option<string> _arch = SharedOptions.Architecture();
     private readonly TrainingRecipeOptions _recipe = new();
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
     public Command Build(CommandBinder binder)
     {
-        var command = new Command("train", "Train the digit classifier (defaults: the original PyTorch program)") { _data, _seed, _out, _resume, _init };
+        var command = new Command("train", "Train the digit classifier (defaults: the original PyTorch program)") { _data, _arch, _seed, _out, _resume, _init };
         _recipe.AddTo(command);
         _compute.AddTo(command);
         binder.Bind(command, Run);
@@ -37,7 +38,8 @@ public sealed class TrainCommand : ICommandDefinition
 
     private int Run(CommandContext context)
     {
-        var recipe = _recipe.Resolve(context);
+        string arch = context.Get(_arch)!;
+        var recipe = _recipe.Resolve(context, arch);
         int seed = context.Get(_seed);
         var options = recipe.ToOptions(seed, context.Get(_compute.Threads));
         try { options.Validate(); }
@@ -48,12 +50,16 @@ public sealed class TrainCommand : ICommandDefinition
         string output = Path.GetFullPath(context.Get(_out) ?? resume ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         // outputs are checked before any work: a run must not train for minutes and then fail to save
         if (File.Exists(output)) throw new MnistDataException(output, "is a file; --out names the run directory to write");
-        var network = new DigitClassifier(seed);
+        var network = Architectures.Create(arch, seed);
         var optimizer = recipe.CreateOptimizer();
-        var (history, startStep, pending) = resume is not null ? Resume(resume, network, optimizer) : (new TrainingHistory(), 0, default);
-        if (init is not null) ModelFiles.LoadInto(init, network);
+        var (history, startStep, pending) = resume is not null ? Resume(resume, arch, network, optimizer) : (new TrainingHistory(), 0, default);
+        if (init is not null)
+        {
+            RequireArchitecture(init, arch, "--init");
+            ModelFiles.LoadInto(init, network);
+        }
 
-        if (recipe.Name != "seed" || context.Verbose) context.Out.WriteLine($"recipe {recipe.Name}: {recipe.Describe()}");
+        if (recipe.Name != TrainingRecipe.DefaultFor(arch).Name || context.Verbose || recipe.Name == "convnet") context.Out.WriteLine($"recipe {recipe.Name}: {recipe.Describe()}");
         var run = Train(context, network, recipe, options, optimizer, history, startStep, pending, output);
 
         // Drawing comes after the dataset and the evaluation buffers are released (Train's locals):
@@ -88,12 +94,12 @@ public sealed class TrainCommand : ICommandDefinition
     /// <summary>What a finished run leaves for the output files.</summary>
     private sealed record FinishedRun(TrainingResult Result, TrainingHistory History, List<GridCell> Cells, double Accuracy, double Loss, INetwork? Best);
 
-    private FinishedRun Train(CommandContext context, DigitClassifier network, TrainingRecipe recipe, TrainingOptions options, Optimizer optimizer,
+    private FinishedRun Train(CommandContext context, INetwork network, TrainingRecipe recipe, TrainingOptions options, Optimizer optimizer,
         TrainingHistory history, int startStep, PendingLoss pending, string output)
     {
         var data = DatasetLocator.Load(context, context.Get(_data));
         TrainingRecipeOptions.CheckAgainst(recipe, data.Train.Count);
-        try { options.Validate(data.Train.Count, DigitClassifier.InputSize); }
+        try { options.Validate(data.Train.Count, network.InputSize); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (data.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images to evaluate");
         _compute.Apply(context, network, options.BatchSize);
@@ -109,10 +115,11 @@ public sealed class TrainCommand : ICommandDefinition
         return new FinishedRun(result, trainer.History, cells, final.Accuracy, final.Loss, trainer.Best);
     }
 
-    private static (TrainingHistory History, int StartStep, PendingLoss Pending) Resume(string directory, DigitClassifier network, Optimizer optimizer)
+    private static (TrainingHistory History, int StartStep, PendingLoss Pending) Resume(string directory, string arch, INetwork network, Optimizer optimizer)
     {
         string model = Path.Combine(directory, "model.npz");
         if (!File.Exists(model)) throw new MnistDataException(model, "cannot resume: no model.npz in the run directory");
+        RequireArchitecture(model, arch, "--resume");
         var info = Checkpoint.Load(model, network);
         string historyPath = Path.Combine(directory, "history.csv");
         var history = File.Exists(historyPath) ? TrainingHistory.Load(historyPath) : new TrainingHistory();
@@ -129,6 +136,16 @@ public sealed class TrainCommand : ICommandDefinition
         if (start > 0 && optimizer is not Sgd { Momentum: 0 })
             throw new MnistDataException(state, $"cannot resume {optimizer.Name} exactly: the run directory has no optimizer state");
         return (history, start, default);
+    }
+
+    // a checkpoint of the other architecture is named as such, not listed key by key
+    private static void RequireArchitecture(string path, string arch, string option)
+    {
+        if (!File.Exists(path)) return; // the load says so
+        string found = Architectures.NameOf(Architectures.ForCheckpoint(path));
+        if (found != arch && Checkpoint.Keys(Architectures.Create(found)).Select(k => k.Key).Order().SequenceEqual(
+                Mnist.Data.Npy.NpzArchive.ReadHeaders(path).Select(h => h.Key).Order()))
+            throw new UsageException($"{option} {path} holds a {found} network, but this run trains --arch {arch}; give --arch {found} or another checkpoint");
     }
 
     private static TrainingResult RunPlain(CommandContext context, Trainer trainer)

@@ -67,13 +67,11 @@ namespace Mnist.Generators.Emitting
             string patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel), columns = $"{Positions(d)} * batchSize";
             if (Direct(c))
             {
-                yield return ("Scratch", "float[]", $"new float[{DirectConvKernels}.ScratchLength({d.Window}, {Int(d.Filters)})]", $"The padded planes and output rows of '{d.Name}', computed directly.");
+                yield return ("Scratch", "global::Mnist.Kernels.DirectConvScratch", $"new global::Mnist.Kernels.DirectConvScratch({d.Window}, {Int(d.Filters)})", $"The padded planes, output rows and gradient sums of '{d.Name}', computed directly, per thread.");
                 yield break;
             }
-            yield return ("Columns", Matrix, $"{Matrix}.Build.Dense({patch}, {columns})", $"The input patches of '{d.Name}', one column per sample and output position ({patch} × {Positions(d)} · batch).");
-            yield return ("ChannelsLast", Matrix, $"{Matrix}.Build.Dense({Int(d.Filters)}, {columns})", $"The output of '{d.Name}' (forward) or its delta (backward), channels × (batch · positions).");
-            if (!c.ReadsBatch)
-                yield return ("ColumnsDelta", Matrix, $"{Matrix}.Build.Dense({patch}, {columns})", $"The error of '{d.Name}' with respect to its input patches.");
+            yield return ("Scratch", "global::Mnist.Kernels.Conv2DScratch", $"new global::Mnist.Kernels.Conv2DScratch({d.Window}, {Int(d.Filters)}, batchSize, propagates: {(c.ReadsBatch ? "false" : "true")})",
+                $"The per-thread chunk buffers of '{d.Name}' (patch matrices, outputs channels last, gradient sums).");
         }
 
         public override void EmitForward(LayerEmitContext c)
@@ -81,13 +79,10 @@ namespace Mnist.Generators.Emitting
             var d = Spec(c.Layer);
             if (Direct(c))
             {
-                c.Line($"{DirectConvKernels}.Forward({c.Input}, {c.Self}.Window, {Values}({c.Self}.Weight), {Values}({c.Self}.Bias), global::Mnist.Activation.{d.Activation}, {c.Output}, {c.Buffer("Scratch")});");
+                c.Line($"{DirectConvKernels}.Forward({c.Input}, {c.Self}, {c.Output}, {c.Buffer("Scratch")});");
                 return;
             }
-            c.Line($"{ConvKernels}.Im2Col({c.Input}, {c.Self}.Window, {c.Buffer("Columns")});");
-            c.Line($"{Gemm}({Transpose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Buffer("Columns")}, 0f, {c.Buffer("ChannelsLast")});");
-            c.Line($"{DenseKernels}.{(d.Activation == ActivationKind.Identity ? "AddBias" : "AddBias" + d.Activation)}({c.Buffer("ChannelsLast")}, {c.Self}.Bias);");
-            c.Line($"{ConvKernels}.ToChannelsFirst({c.Buffer("ChannelsLast")}, {Positions(d)}, {c.Output});");
+            c.Line($"{ConvKernels}.Forward({c.Input}, {c.Self}, {c.Output}, {c.Buffer("Scratch")});");
         }
 
         public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
@@ -101,20 +96,12 @@ namespace Mnist.Generators.Emitting
             string weight = sgd ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = sgd ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
             if (Direct(c))
             {
-                c.Line($"{DirectConvKernels}.WeightGradient({c.Input}, {c.Self}.Window, {c.Delta}, {alpha}, {beta}, {Values}({weight}), {Values}({bias}), {c.Buffer("Scratch")});");
+                c.Line($"{DirectConvKernels}.WeightGradient({c.Input}, {c.Self}, {c.Delta}, {alpha}, {beta}, {Values}({weight}), {Values}({bias}), {c.Buffer("Scratch")});");
                 EmitUpdate(c, mode, weightIndex, biasIndex);
                 return;
             }
-            string delta = c.Buffer("ChannelsLast");
-            c.Line($"{ConvKernels}.ToChannelsLast({c.Delta}, {Positions(d)}, {delta});");
-            // the error goes back through the weights before they change
-            if (!c.ReadsBatch)
-            {
-                c.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {c.Self}.Weight, {delta}, 0f, {c.Buffer("ColumnsDelta")});");
-                c.Line($"{ConvKernels}.Col2Im({c.Buffer("ColumnsDelta")}, {c.Self}.Window, {c.InputDelta});");
-            }
-            c.Line($"{Gemm}({NoTranspose}, {Transpose}, {alpha}, {c.Buffer("Columns")}, {delta}, {beta}, {weight});");
-            c.Line($"{DenseKernels}.AccumulateRowSums({alpha}, {delta}, {beta}, {bias});");
+            // the error goes back through the weights as they are before this step changes them
+            c.Line($"{ConvKernels}.Backward({c.Input}, {c.Self}, {c.Delta}, {c.InputDelta ?? "null"}, {alpha}, {beta}, {Values}({weight}), {Values}({bias}), {c.Buffer("Scratch")});");
             EmitUpdate(c, mode, weightIndex, biasIndex);
         }
 
@@ -129,7 +116,9 @@ namespace Mnist.Generators.Emitting
         {
             var d = Spec(c.Layer);
             if (Direct(c)) return; // nothing of it reaches the BLAS
-            string filters = Int(d.Filters), patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel), columns = $"{Positions(d)} * batch";
+            string filters = Int(d.Filters), patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel);
+            // a chunk of samples at a time (Conv2DScratch.Chunk)
+            string columns = $"{Positions(d)} * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk({patch}, {Positions(d)}))";
             c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {columns}, {patch}));");
             c.Line($"products.Add(new {GemmShape}(false, true, {patch}, {filters}, {columns}));");
             if (!c.ReadsBatch) c.Line($"products.Add(new {GemmShape}(false, false, {patch}, {columns}, {filters}));");

@@ -31,23 +31,17 @@ namespace Mnist.Generators.Emitting
 
         public override IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerEmitContext c)
         {
-            if (IsMax(c.Layer))
-                yield return ("ArgMax", "int[]", $"new int[{Int(c.Layer.Output.Features)} * batchSize]", $"Where each maximum of '{c.Layer.Name}' was, as an index into its input sample.");
+            yield return ("Scratch", "global::Mnist.Kernels.Pool2DScratch", $"new global::Mnist.Kernels.Pool2DScratch({(IsMax(c.Layer) ? "true" : "false")}, {Int(c.Layer.Output.Features)}, batchSize)",
+                $"Where each maximum of '{c.Layer.Name}' was (max pooling), and its split over the threads.");
         }
 
-        public override void EmitForward(LayerEmitContext c)
-        {
-            var d = Spec(c.Layer);
-            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPool({c.Input}, {c.Self}.Window, {c.Output}, {c.Buffer("ArgMax")});");
-            else c.Line($"{PoolKernels}.AvgPool({c.Input}, {c.Self}.Window, {c.Output});");
-        }
+        public override void EmitForward(LayerEmitContext c) =>
+            c.Line($"{PoolKernels}.Forward({c.Self}, {c.Input}, {c.Output}, {c.Buffer("Scratch")});");
 
         public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
         {
             if (c.ReadsBatch) return; // nothing before it to propagate to
-            var d = Spec(c.Layer);
-            if (IsMax(d)) c.Line($"{PoolKernels}.MaxPoolBackward({c.Delta}, {c.Buffer("ArgMax")}, {c.Self}.Window, {c.InputDelta});");
-            else c.Line($"{PoolKernels}.AvgPoolBackward({c.Delta}, {c.Self}.Window, {c.InputDelta});");
+            c.Line($"{PoolKernels}.Backward({c.Self}, {c.Delta}, {c.InputDelta}, {c.Buffer("Scratch")});");
         }
     }
 }

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using Mnist.LinearAlgebra;
 
 namespace Mnist.Kernels;
 
@@ -16,28 +17,49 @@ public static unsafe class DirectConvKernels
     /// <summary>Patches up to this size go the direct way (the generator decides at compile time).</summary>
     public const int MaxPatch = 32;
 
-    /// <summary>Floats of scratch the kernels need for <paramref name="w"/> with <paramref name="filters"/> outputs.</summary>
-    public static int ScratchLength(Window2D w, int filters)
+    /// <summary>Floats of scratch one thread needs for <paramref name="w"/>.</summary>
+    internal static int ScratchLength(Window2D w)
     {
-        int paddedWidth = w.Width + 2 * w.Padding, paddedHeight = w.Height + 2 * w.Padding;
-        int wide = Round(w.OutputHeight * paddedWidth);
-        // the padded planes (read up to one vector past the last wide output at the largest offset), four wide rows
-        return w.Channels * paddedHeight * paddedWidth + wide + (w.Size - 1) * (paddedWidth + 1) + 64 + 4 * wide;
+        int paddedWidth = w.Width + 2 * w.Padding;
+        return PaddedLength(w) + 4 * Round(w.OutputHeight * paddedWidth);
+    }
+
+    // the padded planes, read up to one vector past the last wide output at the largest offset
+    private static int PaddedLength(Window2D w)
+    {
+        int pw = w.Width + 2 * w.Padding, ph = w.Height + 2 * w.Padding;
+        return w.Channels * ph * pw + Round(w.OutputHeight * pw) + (w.Size - 1) * (pw + 1) + 64;
     }
 
     private static int Round(int n) => (n + 63) / 64 * 64;
 
-    /// <summary>output = activation(W ⊛ input + b) for every sample; weight is [out, in, k, k] in C order.</summary>
-    public static void Forward(Matrix<float> input, Window2D w, float[] weight, float[] bias, Activation activation, Matrix<float> output, float[] scratch)
+    /// <summary>output = activation(W ⊛ input + b) for every sample, split over the threads.</summary>
+    public static void Forward(Matrix<float> input, Conv2DLayer layer, Matrix<float> output, DirectConvScratch scratch)
     {
-        var kernel = new ForwardKernel(Gemm.Values(input), w, weight, bias, activation, Gemm.Values(output), input.ColumnCount, scratch);
+        ConvKernels.Check(input, layer.Window.InputFeatures, output.ColumnCount, nameof(input));
+        ConvKernels.Check(output, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(output));
+        scratch.Begin(forward: true, input, layer, output, 0f, 0f, null, null);
+        ForkJoin.Run(scratch, scratch.PartsFor(input.ColumnCount));
+    }
+
+    /// <summary>weightTarget = alpha · dL/dW + beta · weightTarget, and the same for the bias, from delta (d loss / d pre-activation output, NCHW).</summary>
+    public static void WeightGradient(Matrix<float> input, Conv2DLayer layer, Matrix<float> delta, float alpha, float beta, float[] weightTarget, float[] biasTarget, DirectConvScratch scratch)
+    {
+        ConvKernels.Check(delta, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(delta));
+        scratch.Begin(forward: false, input, layer, delta, alpha, beta, weightTarget, biasTarget);
+        ForkJoin.Run(scratch, scratch.PartsFor(input.ColumnCount));
+        scratch.FinishGradients();
+    }
+
+    internal static void Forward(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int first, int count, float[] scratch)
+    {
+        var kernel = new ForwardKernel(input, w, weight, bias, activation, output, first, count, scratch);
         SimdWidth.Run(ref kernel);
     }
 
-    /// <summary>weightGradient = alpha · dL/dW + beta · weightGradient, and the same for the bias, from delta (d loss / d output, NCHW).</summary>
-    public static void WeightGradient(Matrix<float> input, Window2D w, Matrix<float> delta, float alpha, float beta, float[] weightGradient, float[] biasGradient, float[] scratch)
+    internal static void Gradient(float[] input, Window2D w, float[] delta, int outFeatures, int first, int count, float[] sums, int filters, float[] scratch)
     {
-        var kernel = new GradientKernel(Gemm.Values(input), w, Gemm.Values(delta), alpha, beta, weightGradient, biasGradient, input.ColumnCount, delta.RowCount, scratch);
+        var kernel = new GradientKernel(input, w, delta, outFeatures, first, count, sums, filters, scratch);
         SimdWidth.Run(ref kernel);
     }
 
@@ -60,19 +82,19 @@ public static unsafe class DirectConvKernels
                 for (int j = 0; j < w.Size; j++) offsets[t++] = (c * ph + i) * pw + j;
     }
 
-    private readonly struct ForwardKernel(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int samples, float[] scratch) : ISimdKernel
+    private readonly struct ForwardKernel(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int first, int count, float[] scratch) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
             int pw = w.Width + 2 * w.Padding, ph = w.Height + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
             int patch = w.Patch, filters = bias.Length, positions = outH * outW, wide = Round(outH * pw);
-            int paddedLength = w.Channels * ph * pw + wide + (w.Size - 1) * (pw + 1) + 64;
+            int paddedLength = PaddedLength(w);
             Span<int> offsets = stackalloc int[patch];
             Offsets(w, offsets);
             fixed (float* x = input, y = output, wt = weight, b = bias, s = scratch)
             {
                 float* padded = s, rows = s + paddedLength;
-                for (int n = 0; n < samples; n++)
+                for (int n = first; n < first + count; n++)
                 {
                     Pad(x + (long)n * w.InputFeatures, w, padded, paddedLength);
                     for (int f0 = 0; f0 < filters; f0 += 4)
@@ -100,8 +122,8 @@ public static unsafe class DirectConvKernels
                             float* plane = y + (long)n * filters * positions + (long)(f0 + k) * positions, row = rows + k * wide;
                             float bk = b[f0 + k];
                             for (int oh = 0; oh < outH; oh++)
-                                for (int ow = 0; ow < outW; ow++)
-                                    plane[oh * outW + ow] = Activate(row[oh * pw + ow] + bk, activation);
+                                System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(row + oh * pw, outW), bk, new Span<float>(plane + oh * outW, outW));
+                            Activate(new Span<float>(plane, positions), activation);
                         }
                     }
                 }
@@ -109,42 +131,41 @@ public static unsafe class DirectConvKernels
         }
     }
 
-    private static float Activate(float z, Activation activation) => activation switch
+    private static void Activate(Span<float> values, Activation activation)
     {
-        Activation.ReLU => MathF.Max(z, 0f),
-        Activation.Tanh => MathF.Tanh(z),
-        Activation.Sigmoid => 1f / (1f + MathF.Exp(-z)),
-        _ => z,
-    };
+        switch (activation)
+        {
+            case Activation.ReLU: System.Numerics.Tensors.TensorPrimitives.Max(values, 0f, values); break;
+            case Activation.Tanh: System.Numerics.Tensors.TensorPrimitives.Tanh(values, values); break;
+            case Activation.Sigmoid: System.Numerics.Tensors.TensorPrimitives.Sigmoid(values, values); break;
+        }
+    }
 
-    private readonly struct GradientKernel(float[] input, Window2D w, float[] delta, float alpha, float beta, float[] weightGradient, float[] biasGradient,
-        int samples, int outFeatures, float[] scratch) : ISimdKernel
+    // sums[f · patch + t] += dL/dW[f, t], sums[filters · patch + f] += dL/db[f] over samples [first, first + count)
+    private readonly struct GradientKernel(float[] input, Window2D w, float[] delta, int outFeatures, int first, int count, float[] sums, int filters, float[] scratch) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
-            int pw = w.Width + 2 * w.Padding, ph = w.Height + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
-            int patch = w.Patch, filters = biasGradient.Length, positions = outH * outW, wide = Round(outH * pw);
-            int paddedLength = w.Channels * ph * pw + wide + (w.Size - 1) * (pw + 1) + 64;
+            int pw = w.Width + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
+            int patch = w.Patch, positions = outH * outW, wide = Round(outH * pw);
+            int paddedLength = PaddedLength(w);
             Span<int> offsets = stackalloc int[patch];
             Offsets(w, offsets);
-            // the sums in double per filter and patch value would be exact-er, but float sums of ≤ 10^5 terms match the GEMM path's
-            Span<float> sums = stackalloc float[filters * patch + filters];
-            sums.Clear();
             Span<float> lanes = stackalloc float[TV.Count];
             fixed (float* x = input, d = delta, s = scratch, sum = sums, lane = lanes)
             {
                 float* padded = s, rows = s + paddedLength;
                 new Span<float>(rows, 4 * wide).Clear(); // the extra columns stay zero: they add nothing
-                for (int n = 0; n < samples; n++)
+                for (int n = first; n < first + count; n++)
                 {
                     Pad(x + (long)n * w.InputFeatures, w, padded, paddedLength);
                     for (int f0 = 0; f0 < filters; f0 += 4)
                     {
-                        int count = Math.Min(4, filters - f0);
+                        int group = Math.Min(4, filters - f0);
                         for (int k = 0; k < 4; k++)
                         {
                             float* row = rows + k * wide;
-                            if (k >= count) { new Span<float>(row, wide).Clear(); continue; }
+                            if (k >= group) { new Span<float>(row, wide).Clear(); continue; }
                             float* plane = d + (long)n * outFeatures + (long)(f0 + k) * positions;
                             float total = 0f;
                             for (int oh = 0; oh < outH; oh++)
@@ -169,14 +190,12 @@ public static unsafe class DirectConvKernels
                                 a3 = TV.MultiplyAdd(TV.Load(rows + 3 * wide + q), v, a3);
                             }
                             sum[f0 * patch + t] += Total(a0, lane);
-                            if (count > 1) sum[(f0 + 1) * patch + t] += Total(a1, lane);
-                            if (count > 2) sum[(f0 + 2) * patch + t] += Total(a2, lane);
-                            if (count > 3) sum[(f0 + 3) * patch + t] += Total(a3, lane);
+                            if (group > 1) sum[(f0 + 1) * patch + t] += Total(a1, lane);
+                            if (group > 2) sum[(f0 + 2) * patch + t] += Total(a2, lane);
+                            if (group > 3) sum[(f0 + 3) * patch + t] += Total(a3, lane);
                         }
                     }
                 }
-                for (int i = 0; i < filters * patch; i++) weightGradient[i] = alpha * sum[i] + (beta == 0 ? 0f : beta * weightGradient[i]);
-                for (int f = 0; f < filters; f++) biasGradient[f] = alpha * sum[filters * patch + f] + (beta == 0 ? 0f : beta * biasGradient[f]);
             }
         }
 
@@ -186,6 +205,67 @@ public static unsafe class DirectConvKernels
             float total = 0f;
             for (int i = 0; i < TV.Count; i++) total += lane[i];
             return total;
+        }
+    }
+}
+
+/// <summary>Per thread, the padded planes, output rows and gradient sums of one directly computed convolution of a workspace; for generated code.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public sealed class DirectConvScratch : IPartedWork
+{
+    private readonly float[][] _scratch, _sums;
+    private bool _forward;
+    private Matrix<float>? _input, _other;
+    private Conv2DLayer? _layer;
+    private float _alpha, _beta;
+    private float[]? _weightTarget, _biasTarget;
+
+    /// <summary>Buffers for a convolution over <paramref name="window"/> with <paramref name="filters"/> outputs.</summary>
+    public DirectConvScratch(Window2D window, int filters)
+    {
+        int threads = Math.Max(1, Gemm.Threads);
+        _scratch = Enumerable.Range(0, threads).Select(_ => new float[DirectConvKernels.ScratchLength(window)]).ToArray();
+        _sums = Enumerable.Range(0, threads).Select(_ => new float[filters * window.Patch + filters]).ToArray();
+    }
+
+    internal int PartsFor(int samples) => Math.Min(_scratch.Length, Math.Max(1, samples / 8));
+
+    internal void Begin(bool forward, Matrix<float> input, Conv2DLayer layer, Matrix<float> other, float alpha, float beta, float[]? weightTarget, float[]? biasTarget)
+    {
+        _forward = forward;
+        _input = input;
+        _layer = layer;
+        _other = other;
+        _alpha = alpha;
+        _beta = beta;
+        _weightTarget = weightTarget;
+        _biasTarget = biasTarget;
+        // every part's sums start at zero, also those of parts that will not run (a split done inline runs part 0 alone)
+        if (!forward) foreach (var sums in _sums) Array.Clear(sums);
+    }
+
+    void IPartedWork.Run(int part, int parts)
+    {
+        int samples = _input!.ColumnCount, first = (int)((long)samples * part / parts), count = (int)((long)samples * (part + 1) / parts) - first;
+        var layer = _layer!;
+        if (_forward)
+        {
+            DirectConvKernels.Forward(Gemm.Values(_input), layer.Window, Gemm.Values(layer.Weight), Gemm.Values(layer.Bias), layer.Activation, Gemm.Values(_other!), first, count, _scratch[part]);
+            return;
+        }
+        DirectConvKernels.Gradient(Gemm.Values(_input), layer.Window, Gemm.Values(_other!), _other!.RowCount, first, count, _sums[part], layer.Filters, _scratch[part]);
+    }
+
+    // target = alpha · Σ parts + beta · target (the parts that ran; an idle part's sums are zero)
+    internal void FinishGradients()
+    {
+        int weights = _weightTarget!.Length;
+        for (int i = 0; i < weights + _biasTarget!.Length; i++)
+        {
+            float total = 0f;
+            foreach (var sums in _sums) total += sums[i];
+            ref float target = ref i < weights ? ref _weightTarget[i] : ref _biasTarget[i - weights];
+            target = _alpha * total + (_beta == 0 ? 0f : _beta * target);
         }
     }
 }

@@ -53,6 +53,13 @@ internal static class ColumnSplit
         public void Dispose() => t_inside = wasInside;
     }
 
+    /// <summary>True on a thread that runs one part of a split already (or inside an <see cref="Inline"/> scope): work it starts stays on it.</summary>
+    internal static bool IsInside
+    {
+        get => t_inside;
+        set => t_inside = value;
+    }
+
     // true on a thread while it runs one of Split's ranges, or inside an Inline scope
     [ThreadStatic]
     private static bool t_inside;

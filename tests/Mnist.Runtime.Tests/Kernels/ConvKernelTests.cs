@@ -74,7 +74,7 @@ public class ConvKernelTests
 
         if (stride != 1) return;
         var direct = Matrix<float>.Build.Dense(filters * g.Positions, samples);
-        DirectConvKernels.Forward(x, g, weight, bias.ToArray(), Activation.Identity, direct, new float[DirectConvKernels.ScratchLength(g, filters)]);
+        DirectConvKernels.Forward(x, layer, direct, new DirectConvScratch(g, filters));
         for (int k = 0; k < direct.RowCount * samples; k++)
             Close(viaProduct.ToColumnMajorArray()[k], direct.ToColumnMajorArray()[k]);
     }
@@ -111,7 +111,7 @@ public class ConvKernelTests
         var biasGradient = new float[filters];
         Array.Fill(weightGradient, 1f);
         Array.Fill(biasGradient, 1f);
-        DirectConvKernels.WeightGradient(x, g, delta, -0.5f, 2f, weightGradient, biasGradient, new float[DirectConvKernels.ScratchLength(g, filters)]);
+        DirectConvKernels.WeightGradient(x, new Conv2DLayer("c", g, filters, Activation.Identity, new Random(2)), delta, -0.5f, 2f, weightGradient, biasGradient, new DirectConvScratch(g, filters));
         for (int f = 0; f < filters; f++)
         {
             double db = 0;
@@ -134,6 +134,58 @@ public class ConvKernelTests
                         Close(2 - 0.5 * dw, weightGradient[((f * channels + c) * size + u) * size + v]);
                     }
         }
+    }
+
+    [Theory]
+    [InlineData(32, 13, 13, 3, 1, 0, 10)] // conv2 of the convnet: chunks of 3 samples, split over the threads
+    [InlineData(4, 15, 14, 5, 2, 2, 7)]
+    public void Chunked_forward_and_backward_equal_the_naive_convolution_and_its_gradients(int channels, int height, int width, int size, int stride, int padding, int samples)
+    {
+        var g = new Window2D(channels, height, width, size, stride, padding);
+        const int filters = 6;
+        var layer = new Conv2DLayer("c", g, filters, Activation.Identity, new Random(2));
+        var weight = layer.Parameters[0].Values.ToArray();
+        var scratch = new Conv2DScratch(g, filters, samples, propagates: true);
+        Assert.True(scratch.ChunkSamples < samples || size == 5, "the first case must take several chunks");
+        var x = Random(g.InputFeatures, samples, 1);
+        var y = Matrix<float>.Build.Dense(filters * g.Positions, samples);
+        ConvKernels.Forward(x, layer, y, scratch);
+        for (int n = 0; n < samples; n++)
+            for (int f = 0; f < filters; f++)
+                for (int i = 0; i < g.OutputHeight; i++)
+                    for (int j = 0; j < g.OutputWidth; j++)
+                        Close(NaiveConv(x, g, weight, f, n, i, j) + layer.Bias[f], y[(f * g.OutputHeight + i) * g.OutputWidth + j, n]);
+
+        var delta = Random(filters * g.Positions, samples, 6);
+        var dx = Matrix<float>.Build.Dense(g.InputFeatures, samples, 7f);
+        var dw = Enumerable.Repeat(1f, weight.Length).ToArray();
+        var db = Enumerable.Repeat(1f, filters).ToArray();
+        ConvKernels.Backward(x, layer, delta, dx, -0.5f, 2f, dw, db, scratch);
+        var expectedDx = new double[g.InputFeatures, samples];
+        var expectedDw = new double[weight.Length];
+        var expectedDb = new double[filters];
+        for (int n = 0; n < samples; n++)
+            for (int f = 0; f < filters; f++)
+                for (int i = 0; i < g.OutputHeight; i++)
+                    for (int j = 0; j < g.OutputWidth; j++)
+                    {
+                        double d = delta[(f * g.OutputHeight + i) * g.OutputWidth + j, n];
+                        expectedDb[f] += d;
+                        for (int c = 0; c < channels; c++)
+                            for (int u = 0; u < size; u++)
+                                for (int v = 0; v < size; v++)
+                                {
+                                    int r = i * stride - padding + u, q = j * stride - padding + v;
+                                    if (r < 0 || r >= height || q < 0 || q >= width) continue;
+                                    int wi = ((f * channels + c) * size + u) * size + v, xi = (c * height + r) * width + q;
+                                    expectedDw[wi] += d * x[xi, n];
+                                    expectedDx[xi, n] += d * weight[wi];
+                                }
+                    }
+        for (int k = 0; k < weight.Length; k++) Close(2 - 0.5 * expectedDw[k], dw[k]);
+        for (int f = 0; f < filters; f++) Close(2 - 0.5 * expectedDb[f], db[f]);
+        for (int n = 0; n < samples; n++)
+            for (int k = 0; k < g.InputFeatures; k++) Close(expectedDx[k, n], dx[k, n]);
     }
 
     [Theory]

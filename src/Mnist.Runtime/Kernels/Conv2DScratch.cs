@@ -1,0 +1,160 @@
+using System.ComponentModel;
+using MathNet.Numerics.LinearAlgebra;
+using Mnist.LinearAlgebra;
+
+namespace Mnist.Kernels;
+
+/// <summary>
+/// The buffers one convolution of a workspace computes in (<see cref="ConvKernels.Forward"/>, <see cref="ConvKernels.Backward"/>):
+/// per thread, a chunk's patch matrix, its output channels last, its patches' error, and the thread's sums of the weight and
+/// bias gradients. Made once with the workspace, so that a pass allocates nothing; for generated code.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed unsafe class Conv2DScratch : IPartedWork
+{
+    internal enum Pass { Forward, Backward }
+
+    private readonly Part[] _parts;
+    private readonly int _chunks;
+
+    // the pass being run (set by Begin, read by every part)
+    private Pass _pass;
+    private Matrix<float>? _input, _output, _delta, _inputDelta;
+    private Conv2DLayer? _layer;
+    private float _alpha, _beta;
+    private float[]? _weightTarget, _biasTarget;
+
+    /// <summary>Buffers for <paramref name="batchSize"/> samples through <paramref name="window"/> with <paramref name="filters"/> outputs; <paramref name="propagates"/> when the error goes back to the layer's input.</summary>
+    public Conv2DScratch(Window2D window, int filters, int batchSize, bool propagates)
+    {
+        BatchSize = batchSize;
+        ChunkSamples = Math.Min(batchSize, Chunk(window.Patch, window.Positions));
+        _chunks = (batchSize + ChunkSamples - 1) / ChunkSamples;
+        PartCount = Math.Max(1, Math.Min(Gemm.Threads, _chunks));
+        int columns = ChunkSamples * window.Positions;
+        _parts = Enumerable.Range(0, PartCount).Select(_ => new Part(
+            new float[(long)window.Patch * columns], new float[(long)filters * columns], propagates ? new float[(long)window.Patch * columns] : null,
+            new float[window.Patch * filters], new float[filters])).ToArray();
+    }
+
+    /// <summary>Samples per chunk for a patch of <paramref name="patch"/> values at <paramref name="positions"/> positions (<see cref="Tuning.ConvChunkFloats"/>).</summary>
+    public static int Chunk(int patch, int positions) => Math.Max(1, Tuning.ConvChunkFloats / Math.Max(1, patch * positions));
+
+    /// <summary>The batch the buffers are for.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Samples per chunk.</summary>
+    public int ChunkSamples { get; }
+
+    /// <summary>Threads the chunks are split over.</summary>
+    public int PartCount { get; }
+
+    internal void Begin(Pass pass, Matrix<float> input, Conv2DLayer layer, Matrix<float>? output, Matrix<float>? delta, Matrix<float>? inputDelta,
+        float alpha, float beta, float[]? weightTarget, float[]? biasTarget)
+    {
+        _pass = pass;
+        _input = input;
+        _layer = layer;
+        _output = output;
+        _delta = delta;
+        _inputDelta = inputDelta;
+        _alpha = alpha;
+        _beta = beta;
+        _weightTarget = weightTarget;
+        _biasTarget = biasTarget;
+        // every part's sums start at zero, also those of parts that will not run (a split done inline runs part 0 alone)
+        if (pass == Pass.Backward)
+            foreach (var part in _parts)
+            {
+                Array.Clear(part.WeightSum);
+                Array.Clear(part.BiasSum);
+            }
+    }
+
+    void IPartedWork.Run(int part, int parts)
+    {
+        int firstChunk = (int)((long)_chunks * part / parts), lastChunk = (int)((long)_chunks * (part + 1) / parts);
+        var buffers = _parts[part];
+        if (_pass == Pass.Forward) ForwardChunks(buffers, firstChunk, lastChunk);
+        else BackwardChunks(buffers, firstChunk, lastChunk);
+    }
+
+    private void ForwardChunks(Part p, int firstChunk, int lastChunk)
+    {
+        var layer = _layer!;
+        var w = layer.Window;
+        int filters = layer.Filters, positions = w.Positions, patch = w.Patch;
+        var weight = Gemm.Values(layer.Weight);
+        var bias = Gemm.Values(layer.Bias);
+        fixed (float* x = Gemm.Values(_input!), y = Gemm.Values(_output!), cols = p.Columns, last = p.ChannelsLast)
+            for (int chunk = firstChunk; chunk < lastChunk; chunk++)
+            {
+                int first = chunk * ChunkSamples, count = Math.Min(ChunkSamples, BatchSize - first), n = count * positions;
+                ConvKernels.Im2Col(x, w, first, count, cols);
+                ConvKernels.Multiply(true, false, 1f, weight, patch, filters, p.Columns, patch, n, 0f, p.ChannelsLast);
+                BiasActivation(p.ChannelsLast.AsSpan(0, n * filters), filters, bias, layer.Activation);
+                for (int s = 0; s < count; s++)
+                    ConvKernels.Transpose(last + (long)s * positions * filters, filters, positions, y + (long)(first + s) * positions * filters);
+            }
+    }
+
+    private static void BiasActivation(Span<float> values, int filters, float[] bias, Activation activation)
+    {
+        for (int offset = 0; offset < values.Length; offset += filters)
+        {
+            var column = values.Slice(offset, filters);
+            System.Numerics.Tensors.TensorPrimitives.Add(column, bias, column);
+        }
+        switch (activation)
+        {
+            case Activation.ReLU: System.Numerics.Tensors.TensorPrimitives.Max(values, 0f, values); break;
+            case Activation.Tanh: System.Numerics.Tensors.TensorPrimitives.Tanh(values, values); break;
+            case Activation.Sigmoid: System.Numerics.Tensors.TensorPrimitives.Sigmoid(values, values); break;
+        }
+    }
+
+    private void BackwardChunks(Part p, int firstChunk, int lastChunk)
+    {
+        var layer = _layer!;
+        var w = layer.Window;
+        int filters = layer.Filters, positions = w.Positions, patch = w.Patch;
+        var weight = Gemm.Values(layer.Weight);
+        fixed (float* x = Gemm.Values(_input!), d = Gemm.Values(_delta!), cols = p.Columns, last = p.ChannelsLast, bias = p.BiasSum)
+            for (int chunk = firstChunk; chunk < lastChunk; chunk++)
+            {
+                int first = chunk * ChunkSamples, count = Math.Min(ChunkSamples, BatchSize - first), n = count * positions;
+                ConvKernels.Im2Col(x, w, first, count, cols);
+                for (int s = 0; s < count; s++)
+                    ConvKernels.Transpose(d + (long)(first + s) * positions * filters, positions, filters, last + (long)s * positions * filters);
+                ConvKernels.Multiply(false, true, 1f, p.Columns, patch, n, p.ChannelsLast, filters, n, 1f, p.WeightSum);
+                for (int j = 0; j < n; j++)
+                {
+                    var column = new ReadOnlySpan<float>(last + (long)j * filters, filters);
+                    System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(bias, filters), column, new Span<float>(bias, filters));
+                }
+                if (_inputDelta is null) continue;
+                ConvKernels.Multiply(false, false, 1f, weight, patch, filters, p.ChannelsLast, filters, n, 0f, p.ColumnsDelta!);
+                fixed (float* dx = Gemm.Values(_inputDelta), colsDelta = p.ColumnsDelta)
+                    ConvKernels.Col2Im(colsDelta, w, first, count, dx);
+            }
+    }
+
+    // target = alpha · Σ parts + beta · target, once every part is done
+    internal void FinishGradients()
+    {
+        Finish(_weightTarget!, p => p.WeightSum);
+        Finish(_biasTarget!, p => p.BiasSum);
+    }
+
+    private void Finish(float[] target, Func<Part, float[]> sums)
+    {
+        for (int i = 0; i < target.Length; i++)
+        {
+            float total = 0f;
+            foreach (var part in _parts) total += sums(part)[i];
+            target[i] = _alpha * total + (_beta == 0 ? 0f : _beta * target[i]);
+        }
+    }
+
+    private sealed record Part(float[] Columns, float[] ChannelsLast, float[]? ColumnsDelta, float[] WeightSum, float[] BiasSum);
+}

@@ -1,0 +1,72 @@
+using Mnist.LinearAlgebra;
+
+namespace Mnist.Runtime.Tests.LinearAlgebra;
+
+public class ForkJoinTests
+{
+    private sealed class Recorder(int parts) : IPartedWork
+    {
+        public readonly int[] Calls = new int[parts];
+        public readonly int[] Threads = new int[parts];
+        public readonly bool[] Inside = new bool[parts];
+        public int SeenParts;
+
+        public void Run(int part, int parts)
+        {
+            Calls[part]++;
+            Threads[part] = Environment.CurrentManagedThreadId;
+            Inside[part] = ColumnSplit.IsInside;
+            SeenParts = parts;
+            if (part == 1 && FailInHelper) throw new InvalidOperationException("helper failed");
+        }
+
+        public bool FailInHelper;
+    }
+
+    [Fact]
+    public void Every_part_runs_once_the_first_on_the_caller_the_others_on_helpers_marked_inside()
+    {
+        for (int round = 0; round < 50; round++)
+        {
+            var work = new Recorder(3);
+            ForkJoin.Run(work, 3);
+            Assert.Equal([1, 1, 1], work.Calls);
+            Assert.Equal(Environment.CurrentManagedThreadId, work.Threads[0]);
+            Assert.Equal(3, work.Threads.Distinct().Count());
+            Assert.All(work.Inside, Assert.True);
+        }
+        Assert.False(ColumnSplit.IsInside);
+    }
+
+    [Fact]
+    public void Inside_a_split_or_with_one_part_the_work_runs_whole_on_the_caller()
+    {
+        var one = new Recorder(1);
+        ForkJoin.Run(one, 1);
+        Assert.Equal(1, one.SeenParts);
+        var inline = new Recorder(2);
+        using (ColumnSplit.Inline()) ForkJoin.Run(inline, 2);
+        Assert.Equal([1, 0], inline.Calls);
+        Assert.Equal(1, inline.SeenParts);
+    }
+
+    [Fact]
+    public void A_helpers_exception_reaches_the_caller_and_the_helpers_keep_working()
+    {
+        var failing = new Recorder(2) { FailInHelper = true };
+        Assert.Throws<InvalidOperationException>(() => ForkJoin.Run(failing, 2));
+        var next = new Recorder(2);
+        ForkJoin.Run(next, 2);
+        Assert.Equal([1, 1], next.Calls);
+    }
+
+    [Fact]
+    public void Running_allocates_nothing_after_the_helpers_exist()
+    {
+        var work = new Recorder(2);
+        ForkJoin.Run(work, 2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) ForkJoin.Run(work, 2);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
