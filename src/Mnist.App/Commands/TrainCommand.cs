@@ -145,7 +145,7 @@ public sealed class TrainCommand : ICommandDefinition
         string found = Architectures.NameOf(Architectures.ForCheckpoint(path));
         if (found != arch && Checkpoint.Keys(Architectures.Create(found)).Select(k => k.Key).Order().SequenceEqual(
                 Mnist.Data.Npy.NpzArchive.ReadHeaders(path).Select(h => h.Key).Order()))
-            throw new UsageException($"{option} {path} holds a {found} network, but this run trains --arch {arch}; give --arch {found} or another checkpoint");
+            throw new UsageException($"{option} {path} holds the {found} network, but this run trains --arch {arch}; give --arch {found} or another checkpoint");
     }
 
     private static TrainingResult RunPlain(CommandContext context, Trainer trainer)
