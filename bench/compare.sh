@@ -5,7 +5,10 @@
 # table of medians and our ratios to the faster anchor. Installs what the anchors need (idempotent).
 # Every timed run starts after COOLDOWN seconds of idle machine: measured here, a run started right
 # after another heavy run was ~12% slower, which penalised whichever peer came next.
+# The convnet section runs the classic convnet anchor (cnn-pytorch/cnn.py, PyTorch with oneDNN, 2 threads)
+# beside `mnist bench --arch convnet` over CONV_EPOCHS epochs (15: the anchor's whole recipe, ~6 min a run).
 #   bash bench/compare.sh [ANCHORS_DIR]        env: ROUNDS=3 WORK=/tmp/mnist-anchors BLAS=auto COOLDOWN=15
+#                                                   SECTIONS="mlp convnet" CONV_EPOCHS=15
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 anchors=$(cd "${1:-$repo/../shared/anchors}" && pwd)
@@ -13,6 +16,8 @@ rounds=${ROUNDS:-3}
 work=${WORK:-/tmp/mnist-anchors}
 blas=${BLAS:-auto}
 cooldown=${COOLDOWN:-15}
+sections=${SECTIONS:-mlp convnet}
+conv_epochs=${CONV_EPOCHS:-15}
 mkdir -p "$work"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
@@ -36,6 +41,10 @@ mkdir -p "$work/package"
 ln -sfn "$cache" "$work/package/data"
 [ -f "$work/nums.npz" ] || /usr/bin/python3 "$anchors/seed-pytorch/prepare.py" "$work/package/data" "$work/nums.npz" >&2
 
+results="$work/results.jsonl"
+: > "$results"
+openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
+if [[ " $sections " == *" mlp "* ]]; then
 echo "== TorchSharp anchor (build outside the repository)" >&2
 if [ ! -f "$work/ts/bin/Release/net10.0/MnistTorchSharp.dll" ]; then
   rm -rf "$work/ts" && mkdir -p "$work/ts" && cp "$anchors/torchsharp/"* "$work/ts/"
@@ -43,9 +52,6 @@ if [ ! -f "$work/ts/bin/Release/net10.0/MnistTorchSharp.dll" ]; then
 fi
 /usr/bin/python3 "$anchors/torchsharp/weaken_glibcxx_3_4_32.py" "$work/ts/bin/Release/net10.0/runtimes/linux-x64/native/libLibTorchSharp.so" >&2
 
-results="$work/results.jsonl"
-: > "$results"
-openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
 for round in $(seq 1 "$rounds"); do
   echo "== round $round/$rounds" >&2
   sleep "$cooldown"
@@ -105,3 +111,43 @@ print(f"  peak RSS        {ours['rss'] / smallest_rss:.3f}  (<= 0.30)")
 print(f"  infer 10,000    {ours['batch'] / best['batch']:.3f}  (<= 0.50)")
 print(f"  infer 1 image   {ours['single'] / best['single']:.3f}  (<= 0.50)")
 PY
+fi
+
+if [[ " $sections " == *" convnet "* ]]; then
+conv="$work/convnet.jsonl"
+: > "$conv"
+steps=$(( (60000 + 127) / 128 * conv_epochs ))
+for round in $(seq 1 "$rounds"); do
+  echo "== convnet round $round/$rounds ($conv_epochs epochs)" >&2
+  sleep "$cooldown"
+  line=$(cd "$work" && /usr/bin/python3 "$anchors/cnn-pytorch/cnn.py" --data nums.npz --epochs "$conv_epochs" --threads 2 | grep '^RESULT ')
+  echo "{\"peer\": \"cnn-pytorch\", \"round\": $round, \"record\": ${line#RESULT }}" >> "$conv"
+  sleep "$cooldown"
+  line=$(dotnet "$mnist" bench --arch convnet --steps "$steps" --json --blas "$blas" | tail -n 1)
+  echo "{\"peer\": \"mnist\", \"round\": $round, \"record\": $line}" >> "$conv"
+done
+
+/usr/bin/python3 - "$conv" "$(git -C "$repo" rev-parse --short HEAD)" "$conv_epochs" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+anchor = [r["record"] for r in rows if r["peer"] == "cnn-pytorch"]
+ours = [r["record"] for r in rows if r["peer"] == "mnist"]
+med = statistics.median
+a = dict(epoch=med(med(r["epoch_s"]) for r in anchor), acc=med(r["final_acc"] for r in anchor), rss=med(r["peak_rss_mb"] for r in anchor),
+    batch=med(min(r["infer_batch_ms"], r["infer_chunked_ms"]) for r in anchor), single=med(r["infer_single_us"] for r in anchor))
+o = dict(epoch=med(r["epoch_s"] for r in ours), acc=med(r["final_accuracy"] for r in ours), rss=med(r["peak_rss_mb"] for r in ours),
+    batch=med(r["infer_batch_ms"] for r in ours), single=med(r["infer_single_us"] for r in ours))
+print()
+print(f"convnet, commit {sys.argv[2]}, {len(ours)} rounds of {sys.argv[3]} epochs, medians; mnist blas: {', '.join(sorted(set(r['blas'] for r in ours)))}")
+print(f"{'peer':40} {'epoch s':>8} {'RSS MB':>7} {'acc':>7} {'infer 10k ms':>12} {'infer 1 µs':>10}")
+for name, v in (("PyTorch 1.13 + oneDNN (2 threads)", a), ("mnist bench --arch convnet", o)):
+    print(f"{name:40} {v['epoch']:8.2f} {v['rss']:7.1f} {v['acc']*100:6.2f}% {v['batch']:12.1f} {v['single']:10.1f}")
+print()
+print("ratios, ours / anchor (target):")
+print(f"  epoch           {o['epoch'] / a['epoch']:.3f}  (<= 0.50)   alloc/step: {med(r['alloc_bytes_per_step'] for r in ours):.0f} B (0)")
+print(f"  infer 10,000    {o['batch'] / a['batch']:.3f}  (<= 0.50, against the anchor's best of one call and calls of 500)")
+print(f"  infer 1 image   {o['single'] / a['single']:.3f}  (<= 0.25)")
+print(f"  peak RSS        {o['rss'] / a['rss']:.3f}  (<= 0.30)")
+print(f"  accuracy        {o['acc']*100:.2f}% against {a['acc']*100:.2f}%  (>= 99.20% after 15 epochs)")
+PY
+fi

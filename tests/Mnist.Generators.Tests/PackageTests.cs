@@ -36,6 +36,8 @@ public class PackageTests
             Assert.Matches(@"64-32\(Tanh\)-16\(ReLU\)-4: loss \d\.\d{4} -> \d\.\d{4}", output);
             // the library chose a fast backend by itself, and a step allocates nothing
             Assert.Contains("allocated per step: 0 B", output);
+            Assert.Matches(@"3x16x16-conv8k7p3\(ReLU\)-maxpool2-conv16k3s2p1\(Tanh\)-conv8k1\(ReLU\)-avgpool2-flatten-dropout0.25-4: loss \d\.\d{4} -> \d\.\d{4}", output);
+            Assert.Contains("convnet allocated per step: 0 B", output);
             Assert.Matches("backend: (simd|mkl|openblas)", output);
         }
         finally
