@@ -5,11 +5,10 @@ using static Mnist.Generators.Emitting.Names;
 namespace Mnist.Generators.Emitting
 {
     /// <summary>
-    /// A 2-D convolution as one matrix product per pass over the whole batch: the input's patches laid out as
-    /// columns (<c>ConvKernels.Im2Col</c>), <c>Wᵀ · columns</c> channels last, bias and activation there, then back
-    /// to NCHW samples. Backward: the delta channels last, the error through the weights before they change
-    /// (<c>W · delta</c>, patches added back by <c>Col2Im</c>), the weight gradient <c>columns · deltaᵀ</c> —
-    /// with SGD folded in (beta = 1) or handed to the optimizer — and the bias gradient its row sums.
+    /// A 2-D convolution: a first layer of stride 1 over a small patch directly (<c>DirectConvKernels</c>), any other
+    /// as matrix products over chunks of samples (<c>ConvKernels</c>: im2col, <c>columns · W</c>, col2im). Backward
+    /// passes the error on with the weights before they change, then writes the weight and bias gradients with SGD
+    /// folded in (alpha −lr, beta 1), into the workspace, or for the optimizer, which then takes them.
     /// </summary>
     internal sealed class Conv2DEmitter : LayerEmitter
     {
@@ -119,9 +118,9 @@ namespace Mnist.Generators.Emitting
             string filters = Int(d.Filters), patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel);
             // a chunk of samples at a time (Conv2DScratch.Chunk)
             string columns = $"{Positions(d)} * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk({patch}, {Positions(d)}))";
-            c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {columns}, {patch}));");
-            c.Line($"products.Add(new {GemmShape}(false, true, {patch}, {filters}, {columns}));");
-            if (!c.ReadsBatch) c.Line($"products.Add(new {GemmShape}(false, false, {patch}, {columns}, {filters}));");
+            c.Line($"products.Add(new {GemmShape}(false, false, {columns}, {filters}, {patch}));");
+            c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {patch}, {columns}));");
+            if (!c.ReadsBatch) c.Line($"products.Add(new {GemmShape}(false, true, {columns}, {patch}, {filters}));");
         }
     }
 }

@@ -6,8 +6,8 @@ namespace Mnist.Kernels;
 
 /// <summary>
 /// The buffers one convolution of a workspace computes in (<see cref="ConvKernels.Forward"/>, <see cref="ConvKernels.Backward"/>):
-/// per thread, a chunk's patch matrix, its output channels last, its patches' error, and the thread's sums of the weight and
-/// bias gradients. Made once with the workspace, so that a pass allocates nothing; for generated code.
+/// per thread, a chunk's patch matrix (its patches' error in backward), the chunk's product (output or delta), and the
+/// thread's sums of the weight and bias gradients. Made once with the workspace, so that a pass allocates nothing; for generated code.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed unsafe class Conv2DScratch : IPartedWork
@@ -32,9 +32,9 @@ public sealed unsafe class Conv2DScratch : IPartedWork
         _chunks = (batchSize + ChunkSamples - 1) / ChunkSamples;
         PartCount = Math.Max(1, Math.Min(Gemm.Threads, _chunks));
         int columns = ChunkSamples * window.Positions;
+        // the patch matrix also takes the patches' error in backward (after the weight gradient has used the patches)
         _parts = Enumerable.Range(0, PartCount).Select(_ => new Part(
-            new float[(long)window.Patch * columns], new float[(long)filters * columns], propagates ? new float[(long)window.Patch * columns] : null,
-            new float[window.Patch * filters], new float[filters])).ToArray();
+            new float[(long)window.Patch * columns], new float[(long)filters * columns], new float[window.Patch * filters], new float[filters])).ToArray();
     }
 
     /// <summary>Samples per chunk for a patch of <paramref name="patch"/> values at <paramref name="positions"/> positions (<see cref="Tuning.ConvChunkFloats"/>).</summary>
@@ -86,25 +86,26 @@ public sealed unsafe class Conv2DScratch : IPartedWork
         int filters = layer.Filters, positions = w.Positions, patch = w.Patch;
         var weight = Gemm.Values(layer.Weight);
         var bias = Gemm.Values(layer.Bias);
-        fixed (float* x = Gemm.Values(_input!), y = Gemm.Values(_output!), cols = p.Columns, last = p.ChannelsLast)
+        fixed (float* x = Gemm.Values(_input!), y = Gemm.Values(_output!), cols = p.Columns, result = p.Result)
             for (int chunk = firstChunk; chunk < lastChunk; chunk++)
             {
                 int first = chunk * ChunkSamples, count = Math.Min(ChunkSamples, BatchSize - first), n = count * positions;
                 ConvKernels.Im2Col(x, w, first, count, cols);
-                ConvKernels.Multiply(true, false, 1f, weight, patch, filters, p.Columns, patch, n, 0f, p.ChannelsLast);
-                BiasActivation(p.ChannelsLast.AsSpan(0, n * filters), filters, bias, layer.Activation);
+                ConvKernels.Multiply(false, false, 1f, p.Columns, n, patch, weight, patch, filters, 0f, p.Result);
+                // result[f · n + s · positions + p]: each sample's channel plane is a run; bias added on the way to NCHW
                 for (int s = 0; s < count; s++)
-                    ConvKernels.Transpose(last + (long)s * positions * filters, filters, positions, y + (long)(first + s) * positions * filters);
+                {
+                    float* sample = y + (long)(first + s) * filters * positions;
+                    for (int f = 0; f < filters; f++)
+                        System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(result + (long)f * n + s * positions, positions), bias[f],
+                            new Span<float>(sample + f * positions, positions));
+                }
+                Activate(new Span<float>(y + (long)first * filters * positions, count * filters * positions), layer.Activation);
             }
     }
 
-    private static void BiasActivation(Span<float> values, int filters, float[] bias, Activation activation)
+    private static void Activate(Span<float> values, Activation activation)
     {
-        for (int offset = 0; offset < values.Length; offset += filters)
-        {
-            var column = values.Slice(offset, filters);
-            System.Numerics.Tensors.TensorPrimitives.Add(column, bias, column);
-        }
         switch (activation)
         {
             case Activation.ReLU: System.Numerics.Tensors.TensorPrimitives.Max(values, 0f, values); break;
@@ -119,42 +120,49 @@ public sealed unsafe class Conv2DScratch : IPartedWork
         var w = layer.Window;
         int filters = layer.Filters, positions = w.Positions, patch = w.Patch;
         var weight = Gemm.Values(layer.Weight);
-        fixed (float* x = Gemm.Values(_input!), d = Gemm.Values(_delta!), cols = p.Columns, last = p.ChannelsLast, bias = p.BiasSum)
+        fixed (float* x = Gemm.Values(_input!), d = Gemm.Values(_delta!), cols = p.Columns, result = p.Result)
             for (int chunk = firstChunk; chunk < lastChunk; chunk++)
             {
                 int first = chunk * ChunkSamples, count = Math.Min(ChunkSamples, BatchSize - first), n = count * positions;
                 ConvKernels.Im2Col(x, w, first, count, cols);
+                // the delta in the product's layout: f · n + s · positions + p
                 for (int s = 0; s < count; s++)
-                    ConvKernels.Transpose(d + (long)(first + s) * positions * filters, positions, filters, last + (long)s * positions * filters);
-                ConvKernels.Multiply(false, true, 1f, p.Columns, patch, n, p.ChannelsLast, filters, n, 1f, p.WeightSum);
-                for (int j = 0; j < n; j++)
                 {
-                    var column = new ReadOnlySpan<float>(last + (long)j * filters, filters);
-                    System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(bias, filters), column, new Span<float>(bias, filters));
+                    float* sample = d + (long)(first + s) * filters * positions;
+                    for (int f = 0; f < filters; f++)
+                        new ReadOnlySpan<float>(sample + f * positions, positions).CopyTo(new Span<float>(result + (long)f * n + s * positions, positions));
                 }
+                // dWᵀ (out × patch) += deltaᵀ · columns; the bias gradient: each channel's sum
+                ConvKernels.Multiply(true, false, 1f, p.Result, n, filters, p.Columns, n, patch, 1f, p.WeightSum);
+                for (int f = 0; f < filters; f++) p.BiasSum[f] += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(result + (long)f * n, n));
                 if (_inputDelta is null) continue;
-                ConvKernels.Multiply(false, false, 1f, weight, patch, filters, p.ChannelsLast, filters, n, 0f, p.ColumnsDelta!);
-                fixed (float* dx = Gemm.Values(_inputDelta), colsDelta = p.ColumnsDelta)
-                    ConvKernels.Col2Im(colsDelta, w, first, count, dx);
+                ConvKernels.Multiply(false, true, 1f, p.Result, n, filters, weight, patch, filters, 0f, p.Columns);
+                fixed (float* dx = Gemm.Values(_inputDelta))
+                    ConvKernels.Col2Im(cols, w, first, count, dx);
             }
     }
 
     // target = alpha · Σ parts + beta · target, once every part is done
     internal void FinishGradients()
     {
-        Finish(_weightTarget!, p => p.WeightSum);
-        Finish(_biasTarget!, p => p.BiasSum);
-    }
-
-    private void Finish(float[] target, Func<Part, float[]> sums)
-    {
-        for (int i = 0; i < target.Length; i++)
+        // each part's weight sums are out × patch (the product's layout); the target is the weight's patch × out
+        int filters = _biasTarget!.Length, patch = _weightTarget!.Length / filters;
+        var weights = _weightTarget;
+        for (int f = 0; f < filters; f++)
+            for (int k = 0; k < patch; k++)
+            {
+                float total = 0f;
+                foreach (var part in _parts) total += part.WeightSum[k * filters + f];
+                ref float target = ref weights[f * patch + k];
+                target = _alpha * total + (_beta == 0 ? 0f : _beta * target);
+            }
+        for (int f = 0; f < filters; f++)
         {
             float total = 0f;
-            foreach (var part in _parts) total += sums(part)[i];
-            target[i] = _alpha * total + (_beta == 0 ? 0f : _beta * target[i]);
+            foreach (var part in _parts) total += part.BiasSum[f];
+            _biasTarget[f] = _alpha * total + (_beta == 0 ? 0f : _beta * _biasTarget[f]);
         }
     }
 
-    private sealed record Part(float[] Columns, float[] ChannelsLast, float[]? ColumnsDelta, float[] WeightSum, float[] BiasSum);
+    private sealed record Part(float[] Columns, float[] Result, float[] WeightSum, float[] BiasSum);
 }

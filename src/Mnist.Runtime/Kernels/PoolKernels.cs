@@ -91,28 +91,70 @@ public static unsafe class PoolKernels
         }
     }
 
-    // the common 2×2 windows of stride 2, with the window's four offsets known: the same scan and results
+    // The common 2×2 windows of stride 2, with PyTorch's results. Per pair of input rows: the vertical pairs first,
+    // with vectors (the bottom value wins only when greater), then one comparison per window between its left and
+    // right candidates, where a tie goes to the right one only when it is from the top row and the left one from the
+    // bottom (the scan order is top-left, top-right, bottom-left, bottom-right). A pair of rows holding a NaN takes
+    // the exact scan. (The convnet's first pooling of 128 samples: 8.5-10.6 ms with a branch per value, 5.8 branch-free,
+    // this way ~2.)
     private static void MaxPool2x2(float* x, Window2D w, int first, int count, float* y, int* arg)
     {
-        int outH = w.OutputHeight, outW = w.OutputWidth, width = w.Width, plane = w.Height * w.Width;
+        int outH = w.OutputHeight, outW = w.OutputWidth, width = w.Width, plane = w.Height * w.Width, used = 2 * outW;
         long o = (long)first * w.Channels * w.Positions;
+        float* values = stackalloc float[used + 16];
+        int* bottom = stackalloc int[used + 16];
+        int lanes = System.Numerics.Vector<float>.Count;
         for (int n = first; n < first + count; n++)
         {
             float* sample = x + (long)n * w.InputFeatures;
             for (int c = 0; c < w.Channels; c++)
-                for (int oh = 0; oh < outH; oh++)
+                for (int oh = 0; oh < outH; oh++, o += outW)
                 {
                     int top = c * plane + 2 * oh * width;
-                    for (int ow = 0; ow < outW; ow++, o++)
+                    float* r0 = sample + top, r1 = r0 + width;
+                    bool finite = true;
+                    int q = 0;
+                    for (; q + lanes <= used; q += lanes)
                     {
-                        int i0 = top + 2 * ow, i2 = i0 + width;
-                        float max = sample[i0];
-                        int best = i0;
-                        Take(sample[i0 + 1], i0 + 1, ref max, ref best);
-                        Take(sample[i2], i2, ref max, ref best);
-                        Take(sample[i2 + 1], i2 + 1, ref max, ref best);
-                        y[o] = max;
-                        arg[o] = best;
+                        var a = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<System.Numerics.Vector<float>>(r0 + q);
+                        var b = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<System.Numerics.Vector<float>>(r1 + q);
+                        finite &= System.Numerics.Vector.EqualsAll(a, a) & System.Numerics.Vector.EqualsAll(b, b);
+                        var greater = System.Numerics.Vector.GreaterThan(b, a);
+                        System.Runtime.CompilerServices.Unsafe.WriteUnaligned(values + q, System.Numerics.Vector.ConditionalSelect(greater, b, a));
+                        System.Runtime.CompilerServices.Unsafe.WriteUnaligned(bottom + q, greater);
+                    }
+                    for (; q < used; q++)
+                    {
+                        float a = r0[q], b = r1[q];
+                        finite &= !float.IsNaN(a) & !float.IsNaN(b);
+                        bool greater = b > a;
+                        values[q] = greater ? b : a;
+                        bottom[q] = greater ? -1 : 0;
+                    }
+                    if (!finite)
+                    {
+                        for (int ow = 0; ow < outW; ow++)
+                        {
+                            int i0 = top + 2 * ow, i2 = i0 + width;
+                            float max = sample[i0];
+                            int best = i0;
+                            Take(sample[i0 + 1], i0 + 1, ref max, ref best);
+                            Take(sample[i2], i2, ref max, ref best);
+                            Take(sample[i2 + 1], i2 + 1, ref max, ref best);
+                            y[o + ow] = max;
+                            arg[o + ow] = best;
+                        }
+                        continue;
+                    }
+                    for (int ow = 0; ow < outW; ow++)
+                    {
+                        float left = values[2 * ow], right = values[2 * ow + 1];
+                        int leftBottom = bottom[2 * ow], rightBottom = bottom[2 * ow + 1];
+                        bool takeRight = (right > left) | ((right == left) & (leftBottom != 0) & (rightBottom == 0));
+                        int mask = -System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref takeRight);
+                        int column = 2 * ow + (mask & 1), fromBottom = (rightBottom & mask) | (leftBottom & ~mask);
+                        y[o + ow] = BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(right) & mask) | (BitConverter.SingleToInt32Bits(left) & ~mask));
+                        arg[o + ow] = top + column + (width & fromBottom);
                     }
                 }
         }
