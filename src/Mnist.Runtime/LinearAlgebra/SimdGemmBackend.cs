@@ -116,8 +116,14 @@ public sealed unsafe class SimdGemmBackend : ColumnRangeGemmBackend
                     TV.Store(TV.Load(src + TV.Count), dst + TV.Count);
                     continue;
                 }
-                for (int r = 0; r < rows; r++)
-                    dst[r] = transposeA ? a[p + (long)(row0 + r) * lda] : a[row0 + r + (long)p * lda];
+                if (!transposeA)
+                {
+                    // a partial panel (the last rows, or a product of fewer rows than a panel: a 10-row layer): one copy per p
+                    new ReadOnlySpan<float>(a + row0 + (long)p * lda, rows).CopyTo(new Span<float>(dst, rows));
+                    new Span<float>(dst + rows, panelRows - rows).Clear();
+                    continue;
+                }
+                for (int r = 0; r < rows; r++) dst[r] = a[p + (long)(row0 + r) * lda];
                 for (int r = rows; r < panelRows; r++) dst[r] = 0f;
             }
         }
