@@ -43,6 +43,12 @@ public static class Tuning
     /// </summary>
     public const int UpdateBlockFloats = 2048;
 
+    /// <summary>Threads an optimizer's update of the first layer is split over (a half of the features each, the same half every step).</summary>
+    public const int UpdateThreads = 2;
+
+    /// <summary>A first layer's weight of at least this many floats has its optimizer update split over <see cref="UpdateThreads"/> threads.</summary>
+    public const int ParallelUpdateFloats = 65_536;
+
     // ---- inference of large batches ----
 
     /// <summary>Samples per chunk when a large batch is predicted chunk by chunk on each thread.</summary>

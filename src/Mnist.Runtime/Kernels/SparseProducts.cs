@@ -95,23 +95,63 @@ public static unsafe class SparseProducts
             return;
         }
         int rows = weight.RowCount, features = weight.ColumnCount;
-        int block = Math.Clamp(Tuning.UpdateBlockFloats / Math.Max(1, rows), 1, features);
-        var kernel = new ScatterRows(1f, delta, pattern, 0f, scratch);
-        for (int first = 0; first < features; first += block)
+        int threads = Math.Min(Gemm.Threads, Tuning.UpdateThreads);
+        if (threads > 1 && (long)rows * features >= Tuning.ParallelUpdateFloats && !LinearAlgebra.ColumnSplit.IsInside)
         {
-            int count = Math.Min(block, features - first);
-            kernel.Features(first, count);
+            // each thread takes the same contiguous half of the features every step, so its share of an optimizer's
+            // state (Adam's two moments: 800 KB for 784-128) stays in its own core's L2 from one step to the next
+            pattern.EnsureRows();
+            var work = t_update ??= new UpdateWork();
+            work.Begin(delta, pattern, scratch, weight, update, parameter);
+            LinearAlgebra.ForkJoin.Run(work, threads);
+            return;
+        }
+        UpdateFeatures(delta, pattern, scratch, weight, update, parameter, 0, features, origin: -1);
+    }
+
+    // features [from, to) by blocks: each block's gradient into scratch (at its own columns when origin is 0, else at the first), then the update
+    private static void UpdateFeatures(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter,
+        int from, int to, int origin)
+    {
+        int rows = weight.RowCount;
+        int block = Math.Clamp(Tuning.UpdateBlockFloats / Math.Max(1, rows), 1, weight.ColumnCount);
+        var kernel = new ScatterRows(1f, delta, pattern, 0f, scratch);
+        for (int first = from; first < to; first += block)
+        {
+            int count = Math.Min(block, to - first), column = origin < 0 ? 0 : first;
+            kernel.Features(first, count, column);
             SimdWidth.Run(ref kernel);
-            update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(0, count * rows));
+            update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(column * rows, count * rows));
         }
     }
 
-    // Features [first, first + count) of T = beta · T + alpha · δ · Xᵀ, feature p into target column p − first.
+    [ThreadStatic]
+    private static UpdateWork? t_update;
+
+    // the arguments of one parallel UpdateTransposed, made once per calling thread so that a step allocates nothing
+    private sealed class UpdateWork : LinearAlgebra.IPartedWork
+    {
+        private Matrix<float>? _delta, _scratch, _weight;
+        private SparsePattern? _pattern;
+        private IParameterUpdate? _update;
+        private int _parameter;
+
+        public void Begin(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter) =>
+            (_delta, _pattern, _scratch, _weight, _update, _parameter) = (delta, pattern, scratch, weight, update, parameter);
+
+        public void Run(int part, int parts)
+        {
+            int features = _weight!.ColumnCount, from = (int)((long)features * part / parts), to = (int)((long)features * (part + 1) / parts);
+            UpdateFeatures(_delta!, _pattern!, _scratch!, _weight, _update!, _parameter, from, to, origin: 0);
+        }
+    }
+
+    // Features [first, first + count) of T = beta · T + alpha · δ · Xᵀ, feature p into target column p − first + column.
     private struct ScatterRows(float alpha, Matrix<float> delta, SparsePattern pattern, float beta, Matrix<float> target) : ISimdKernel
     {
-        private int _first, _count = target.ColumnCount;
+        private int _first, _count = target.ColumnCount, _column;
 
-        public void Features(int first, int count) => (_first, _count) = (first, count);
+        public void Features(int first, int count, int column = 0) => (_first, _count, _column) = (first, count, column);
 
         public readonly void Run<TV>() where TV : struct, ISimdVector<TV>
         {
@@ -125,7 +165,7 @@ public static unsafe class SparseProducts
             {
                 for (int p = _first; p < _first + _count; p++)
                 {
-                    float* targetColumn = t + (long)(p - _first) * rows;
+                    float* targetColumn = t + (long)(p - _first + _column) * rows;
                     int first = rowStart[p], count = rowStart[p + 1] - first;
                     if (count == 0)
                     {

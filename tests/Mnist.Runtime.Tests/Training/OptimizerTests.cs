@@ -170,7 +170,9 @@ public class FusedUpdateTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Updating_during_the_backward_pass_equals_updating_after_it(string optimizer, bool sparse)
+    public void Updating_during_the_backward_pass_equals_updating_after_it(string optimizer, bool sparse) => Check(optimizer, sparse);
+
+    internal static void Check(string optimizer, bool sparse)
     {
         var data = LearnableData.Split(64, 5, sparse);
         var fused = new Modeling.SeedNetwork(2);
@@ -194,5 +196,21 @@ public class FusedUpdateTests
         foreach (var (a, b) in fused.Parameters.Zip(separate.Parameters))
             Assert.True(a.Values.SequenceEqual(b.Values), $"{a.Name} differs");
         Assert.Equal(4, fusedOptimizer.Steps);
+    }
+}
+
+/// <summary>With two threads the first layer's update is split over them, half of the features each: the same numbers.</summary>
+[Collection(LinearAlgebra.ProviderCollection.Name)]
+public sealed class ParallelUpdateTests : LinearAlgebra.RestoresProvider
+{
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("momentum")]
+    [InlineData("adamw")]
+    public void Two_threads_update_the_first_layer_as_one_does(string optimizer)
+    {
+        MnistBlas.Use("simd", 2);
+        Assert.Equal(2, global::Mnist.Kernels.Gemm.Threads);
+        FusedUpdateTests.Check(optimizer, sparse: true);
     }
 }
