@@ -13,4 +13,8 @@ public static class FixtureData
         IdxDataset.Write(directory, LearnableData.Dataset());
         return directory;
     }
+
+    /// <summary>Test image <paramref name="index"/> of the fixture as a 28×28 grayscale PNG.</summary>
+    public static byte[] TestDigitPng(string directory, int index) =>
+        Mnist.Imaging.GrayPng.Encode(IdxDataset.Read(directory).Test.Image(index), 28, 28);
 }

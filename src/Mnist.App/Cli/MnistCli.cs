@@ -78,5 +78,6 @@ public static class MnistCli
         new PredictCommand(),
         new GridCommand(),
         new BenchCommand(),
+        new ExportCommand(),
     ];
 }

@@ -22,6 +22,9 @@ public static class ModelFiles
         return Checkpoint.Load(path, network);
     }
 
+    /// <summary>True for a file that eval and predict run through ONNX Runtime (an <c>.onnx</c> name).</summary>
+    public static bool IsOnnx(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
     private static void Check(string path)
     {
         if (Directory.Exists(path)) throw new MnistDataException(path, "is a directory, not a model file");

@@ -24,13 +24,14 @@ public sealed class BenchCommand : ICommandDefinition
     private readonly Option<int> _seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _data = SharedOptions.Data();
     private readonly Option<string?> _optimizer = new("--optimizer") { Description = "The optimizer of every step, at its defaults: sgd (lr 0.1, the mlp's default), momentum, nesterov, adam (the convnet's) or adamw (lr 1e-3)" };
+    private readonly Option<bool> _onnx = new("--onnx") { Description = "Also time ONNX Runtime (default CPU provider, 1 and 2 threads) running our exported model: the test set in one call, one image" };
     private readonly Option<bool> _denseInputs = new("--dense-inputs") { Description = "Multiply every input, zeros included (measures the dense BLAS path)" };
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
     public Command Build(CommandBinder binder)
     {
-        var command = new Command("bench", "Time the original workload, evaluation and inference") { _json, _arch, _steps, _evalEvery, _seed, _data, _optimizer, _denseInputs };
+        var command = new Command("bench", "Time the original workload, evaluation and inference") { _json, _arch, _steps, _evalEvery, _seed, _data, _optimizer, _onnx, _denseInputs };
         _optimizer.AcceptOnlyFromAmong([.. TrainingRecipe.Optimizers]);
         _compute.AddTo(command);
         binder.Bind(command, Run);
@@ -90,6 +91,19 @@ public sealed class BenchCommand : ICommandDefinition
             ["infer_batch_ms"] = Math.Round(batchMs, 3),
             ["infer_single_us"] = Math.Round(singleUs, 2),
         };
+        if (context.Get(_onnx))
+        {
+            var bytes = new MemoryStream();
+            Onnx.OnnxExport.Write(network, bytes);
+            foreach (int t in new[] { 1, 2 })
+            {
+                using var onnx = OnnxModel.FromBytes(bytes.ToArray(), t);
+                var (onnxBatch, onnxSingle, onnxAccuracy) = OnnxInference(onnx, data.Test);
+                record[$"onnx_t{t}_batch_ms"] = Math.Round(onnxBatch, 3);
+                record[$"onnx_t{t}_single_us"] = Math.Round(onnxSingle, 2);
+                record[$"onnx_t{t}_accuracy"] = onnxAccuracy;
+            }
+        }
         if (json)
         {
             context.Out.WriteLine(JsonSerializer.Serialize(record));
@@ -130,6 +144,37 @@ public sealed class BenchCommand : ICommandDefinition
             if (r >= 0) latencies[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
         return (Median(batch), Median(latencies));
+    }
+
+    /// <summary>ONNX Runtime as we time ourselves: the median of 20 one-call runs over the split, of 1,000 one-image runs, and its accuracy.</summary>
+    private static (double BatchMs, double SingleUs, double Accuracy) OnnxInference(OnnxModel onnx, Data.MnistSplit test)
+    {
+        var all = Matrix<float>.Build.Dense(784, test.Count);
+        var labels = new int[test.Count];
+        BatchLoader.LoadRange(test, 0, all, labels);
+        var pixels = Kernels.Gemm.Values(all);
+        var batch = new double[20];
+        float[] scores = [];
+        for (int r = -3; r < batch.Length; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            scores = onnx.Run(pixels, test.Count);
+            if (r >= 0) batch[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        int correct = 0;
+        for (int n = 0; n < test.Count; n++)
+            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(scores.AsSpan(n * onnx.Classes, onnx.Classes)) == labels[n]) correct++;
+        var one = new float[784];
+        var latencies = new double[1000];
+        for (int r = -50; r < latencies.Length; r++)
+        {
+            int image = (r + 50) % test.Count;
+            long start = Stopwatch.GetTimestamp();
+            BatchLoader.Scale(test.Image(image), one);
+            onnx.Run(one, 1);
+            if (r >= 0) latencies[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        return (Median(batch), Median(latencies), (double)correct / test.Count);
     }
 
     private static double Median(double[] values)

@@ -28,32 +28,49 @@ public sealed class EvalCommand : ICommandDefinition
     {
         bool json = context.Get(_json);
         context = context.ForJson(json);
-        INetwork network = ModelFiles.Load(context.Get(_model)!);
-        var data = DatasetLocator.Load(context, context.Get(_data));
-        if (data.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images");
-        var selection = _compute.Apply(context, network, 1000);
-        var result = new Evaluator(network, data.Test, threads: context.Get(_compute.Threads)).Evaluate();
+        string path = context.Get(_model)!;
+        string architecture, engine;
+        int classes;
+        EvaluationResult result;
+        if (ModelFiles.IsOnnx(path))
+        {
+            // an exported (or foreign) model through ONNX Runtime, fed and scored as our own
+            using var onnx = Model.OnnxModel.Load(path, context.Get(_compute.Threads));
+            var onnxData = DatasetLocator.Load(context, context.Get(_data));
+            if (onnxData.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images");
+            (architecture, engine, classes) = (onnx.Architecture, "onnxruntime", onnx.Classes);
+            result = onnx.Evaluate(onnxData.Test);
+        }
+        else
+        {
+            INetwork network = ModelFiles.Load(path);
+            var data = DatasetLocator.Load(context, context.Get(_data));
+            if (data.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images");
+            var selection = _compute.Apply(context, network, 1000);
+            (architecture, engine, classes) = (network.Architecture, selection.Backend.Name, network.OutputSize);
+            result = new Evaluator(network, data.Test, threads: context.Get(_compute.Threads)).Evaluate();
+        }
 
         if (json)
         {
-            var classes = Enumerable.Range(0, network.OutputSize).Select(c => new
+            var classRows = Enumerable.Range(0, classes).Select(c => new
             {
                 digit = c,
                 precision = result.Precision[c],
                 recall = result.Recall[c],
-                support = Enumerable.Range(0, network.OutputSize).Sum(p => result.Confusion[c, p]),
+                support = Enumerable.Range(0, classes).Sum(p => result.Confusion[c, p]),
             });
-            var confusion = Enumerable.Range(0, network.OutputSize)
-                .Select(t => Enumerable.Range(0, network.OutputSize).Select(p => result.Confusion[t, p]).ToArray()).ToArray();
+            var confusion = Enumerable.Range(0, classes)
+                .Select(t => Enumerable.Range(0, classes).Select(p => result.Confusion[t, p]).ToArray()).ToArray();
             context.Out.WriteLine(JsonSerializer.Serialize(new
             {
                 model = context.Get(_model),
-                architecture = network.Architecture,
-                blas = selection.Backend.Name,
+                architecture,
+                blas = engine,
                 count = result.Count,
                 accuracy = result.Accuracy,
                 loss = result.Loss,
-                classes,
+                classes = classRows,
                 confusion,
             }));
             return ExitCodes.Success;
@@ -61,20 +78,20 @@ public sealed class EvalCommand : ICommandDefinition
 
         var console = context.Console;
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{network.Architecture} on {result.Count:N0} test images: accuracy {result.Accuracy * 100:F2}% ({result.Correct:N0} correct), loss {result.Loss:F4}"));
+            $"{architecture} on {result.Count:N0} test images: accuracy {result.Accuracy * 100:F2}% ({result.Correct:N0} correct), loss {result.Loss:F4}"));
         var perClass = new Table().AddColumns("digit", "precision", "recall", "images");
-        for (int c = 0; c < network.OutputSize; c++)
+        for (int c = 0; c < classes; c++)
         {
-            int support = Enumerable.Range(0, network.OutputSize).Sum(p => result.Confusion[c, p]);
+            int support = Enumerable.Range(0, classes).Sum(p => result.Confusion[c, p]);
             perClass.AddRow(c.ToString(CultureInfo.InvariantCulture), Percent(result.Precision[c]), Percent(result.Recall[c]), support.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(perClass);
         var confusionTable = new Table().AddColumn("true \\ pred");
-        for (int p = 0; p < network.OutputSize; p++) confusionTable.AddColumn(new TableColumn(p.ToString(CultureInfo.InvariantCulture)).RightAligned());
-        for (int t = 0; t < network.OutputSize; t++)
+        for (int p = 0; p < classes; p++) confusionTable.AddColumn(new TableColumn(p.ToString(CultureInfo.InvariantCulture)).RightAligned());
+        for (int t = 0; t < classes; t++)
         {
             var row = new List<string> { t.ToString(CultureInfo.InvariantCulture) };
-            for (int p = 0; p < network.OutputSize; p++) row.Add(result.Confusion[t, p].ToString(CultureInfo.InvariantCulture));
+            for (int p = 0; p < classes; p++) row.Add(result.Confusion[t, p].ToString(CultureInfo.InvariantCulture));
             confusionTable.AddRow(row.ToArray());
         }
         console.Write(confusionTable);

@@ -28,18 +28,34 @@ public sealed class PredictCommand : ICommandDefinition
     private int Run(CommandContext context)
     {
         context = context.ForJson(context.Get(_json));
-        INetwork network = ModelFiles.Load(context.Get(_model)!);
-        _compute.Apply(context, network, 1);
-        var workspace = network.CreateWorkspace(1);
-        var inputs = Matrix<float>.Build.Dense(network.InputSize, 1);
+        string model = context.Get(_model)!;
+        using var onnx = ModelFiles.IsOnnx(model) ? Model.OnnxModel.Load(model, context.Get(_compute.Threads)) : null;
+        INetwork? network = onnx is null ? ModelFiles.Load(model) : null;
+        NetworkWorkspace? workspace = null;
+        if (network is not null)
+        {
+            _compute.Apply(context, network, 1);
+            workspace = network.CreateWorkspace(1);
+        }
+        var inputs = Matrix<float>.Build.Dense(784, 1);
         var prediction = new int[1];
         var results = new List<object>();
         foreach (string path in context.Get(_images)!)
         {
             byte[] pixels = DigitImage.FromFile(path);
             BatchLoader.Scale(pixels, Mnist.Kernels.Gemm.Values(inputs));
-            network.Predict(inputs, prediction, workspace);
-            var probabilities = Enumerable.Range(0, network.OutputSize).Select(c => workspace.Probabilities[c, 0]).ToArray();
+            float[] probabilities;
+            if (onnx is not null)
+            {
+                probabilities = onnx.Run(Mnist.Kernels.Gemm.Values(inputs), 1);
+                onnx.ToProbabilities(probabilities);
+                prediction[0] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(probabilities);
+            }
+            else
+            {
+                network!.Predict(inputs, prediction, workspace!);
+                probabilities = Enumerable.Range(0, network.OutputSize).Select(c => workspace!.Probabilities[c, 0]).ToArray();
+            }
             var top = probabilities.Select((p, digit) => (Digit: digit, Probability: p)).OrderByDescending(t => t.Probability).Take(3).ToArray();
             if (context.Get(_json))
             {
