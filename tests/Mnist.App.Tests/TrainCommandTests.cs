@@ -201,7 +201,7 @@ public class TrainCommandTests
     [InlineData("error: --validation must be 0 or positive, got -5", "--validation", "-5")]
     [InlineData("error: --patience needs --validation N: the test set is never used to choose anything", "--patience", "3")]
     [InlineData("error: --steps and --epochs are two ways of saying how long: give one", "--steps", "5", "--epochs", "2")]
-    [InlineData("error: --recipe must be one of seed, best; got 'fast'", "--recipe", "fast")]
+    [InlineData("error: --recipe must be one of seed, best, convnet; got 'fast'", "--recipe", "fast")]
     [InlineData("error: --resume continues a run and --init starts a new one from a checkpoint: give one", "--resume", "a", "--init", "b")]
     public void Bad_values_are_usage_errors_and_write_nothing(string message, params string[] options)
     {

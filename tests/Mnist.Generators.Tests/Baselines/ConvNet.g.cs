@@ -90,16 +90,13 @@ partial class ConvNet : global::Mnist.INetwork
     {
         workspace.Begin(batch);
         // conv1: conv2d 1×28×28 → 32×26×26, 3×3 kernel, ReLU
-        global::Mnist.Kernels.DirectConvKernels.Forward(workspace.InputMatrix, Conv1.Window, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), global::Mnist.Activation.ReLU, workspace.Conv1Output, workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.Forward(workspace.InputMatrix, Conv1, workspace.Conv1Output, workspace.Conv1Scratch);
         // pool1: max pooling 32×26×26 → 32×13×13, 2×2 windows
-        global::Mnist.Kernels.PoolKernels.MaxPool(workspace.Conv1Output, Pool1.Window, workspace.Pool1Output, workspace.Pool1ArgMax);
+        global::Mnist.Kernels.PoolKernels.Forward(Pool1, workspace.Conv1Output, workspace.Pool1Output, workspace.Pool1Scratch);
         // conv2: conv2d 32×13×13 → 64×11×11, 3×3 kernel, ReLU
-        global::Mnist.Kernels.ConvKernels.Im2Col(workspace.Pool1Output, Conv2.Window, workspace.Conv2Columns);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Conv2.Weight, workspace.Conv2Columns, 0f, workspace.Conv2ChannelsLast);
-        global::Mnist.Kernels.DenseKernels.AddBiasReLU(workspace.Conv2ChannelsLast, Conv2.Bias);
-        global::Mnist.Kernels.ConvKernels.ToChannelsFirst(workspace.Conv2ChannelsLast, 121, workspace.Conv2Output);
+        global::Mnist.Kernels.ConvKernels.Forward(workspace.Pool1Output, Conv2, workspace.Conv2Output, workspace.Conv2Scratch);
         // pool2: max pooling 64×11×11 → 64×5×5, 2×2 windows
-        global::Mnist.Kernels.PoolKernels.MaxPool(workspace.Conv2Output, Pool2.Window, workspace.Pool2Output, workspace.Pool2ArgMax);
+        global::Mnist.Kernels.PoolKernels.Forward(Pool2, workspace.Conv2Output, workspace.Pool2Output, workspace.Pool2Scratch);
         // dropout6: dropout 0.5 of 1600
         global::Mnist.Kernels.DropoutKernels.Forward(Dropout6, workspace.Pool2Output, workspace.Dropout6Output, workspace.Dropout6Mask, training);
         // fc: dense 1600 → 10, identity
@@ -120,19 +117,15 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, Pool2.Window, workspace.Conv2Delta);
+        global::Mnist.Kernels.PoolKernels.Backward(Pool2, workspace.Pool2Delta, workspace.Conv2Delta, workspace.Pool2Scratch);
         // conv2
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
-        global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv2Delta, 121, workspace.Conv2ChannelsLast);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Conv2.Weight, workspace.Conv2ChannelsLast, 0f, workspace.Conv2ColumnsDelta);
-        global::Mnist.Kernels.ConvKernels.Col2Im(workspace.Conv2ColumnsDelta, Conv2.Window, workspace.Pool1Delta);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.Conv2Columns, workspace.Conv2ChannelsLast, 0f, workspace.Conv2Gradient.Weight);
-        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.Conv2ChannelsLast, 0f, workspace.Conv2Gradient.Bias);
+        global::Mnist.Kernels.ConvKernels.Backward(workspace.Pool1Output, Conv2, workspace.Conv2Delta, workspace.Pool1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Bias), workspace.Conv2Scratch);
         // pool1
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, Pool1.Window, workspace.Conv1Delta);
+        global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1.Window, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
     }
 
     /// <summary>
@@ -151,19 +144,15 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, Pool2.Window, workspace.Conv2Delta);
+        global::Mnist.Kernels.PoolKernels.Backward(Pool2, workspace.Pool2Delta, workspace.Conv2Delta, workspace.Pool2Scratch);
         // conv2
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
-        global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv2Delta, 121, workspace.Conv2ChannelsLast);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Conv2.Weight, workspace.Conv2ChannelsLast, 0f, workspace.Conv2ColumnsDelta);
-        global::Mnist.Kernels.ConvKernels.Col2Im(workspace.Conv2ColumnsDelta, Conv2.Window, workspace.Pool1Delta);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, -learningRate, workspace.Conv2Columns, workspace.Conv2ChannelsLast, 1f, Conv2.Weight);
-        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(-learningRate, workspace.Conv2ChannelsLast, 1f, Conv2.Bias);
+        global::Mnist.Kernels.ConvKernels.Backward(workspace.Pool1Output, Conv2, workspace.Conv2Delta, workspace.Pool1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv2.Weight), global::Mnist.Kernels.Gemm.Values(Conv2.Bias), workspace.Conv2Scratch);
         // pool1
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, Pool1.Window, workspace.Conv1Delta);
+        global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1.Window, workspace.Conv1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), workspace.Conv1Scratch);
         return loss;
     }
 
@@ -186,21 +175,17 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool2Delta, workspace.Pool2ArgMax, Pool2.Window, workspace.Conv2Delta);
+        global::Mnist.Kernels.PoolKernels.Backward(Pool2, workspace.Pool2Delta, workspace.Conv2Delta, workspace.Pool2Scratch);
         // conv2
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
-        global::Mnist.Kernels.ConvKernels.ToChannelsLast(workspace.Conv2Delta, 121, workspace.Conv2ChannelsLast);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Conv2.Weight, workspace.Conv2ChannelsLast, 0f, workspace.Conv2ColumnsDelta);
-        global::Mnist.Kernels.ConvKernels.Col2Im(workspace.Conv2ColumnsDelta, Conv2.Window, workspace.Pool1Delta);
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.Transpose, 1f, workspace.Conv2Columns, workspace.Conv2ChannelsLast, 0f, workspace.Conv2Gradient.Weight);
-        global::Mnist.Kernels.DenseKernels.AccumulateRowSums(1f, workspace.Conv2ChannelsLast, 0f, workspace.Conv2Gradient.Bias);
+        global::Mnist.Kernels.ConvKernels.Backward(workspace.Pool1Output, Conv2, workspace.Conv2Delta, workspace.Pool1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Bias), workspace.Conv2Scratch);
         update.Update(2, 0, global::Mnist.Kernels.Gemm.Values(Conv2.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Weight));
         update.Update(3, 0, global::Mnist.Kernels.Gemm.Values(Conv2.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Bias));
         // pool1
-        global::Mnist.Kernels.PoolKernels.MaxPoolBackward(workspace.Pool1Delta, workspace.Pool1ArgMax, Pool1.Window, workspace.Conv1Delta);
+        global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1.Window, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
         update.Update(0, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight));
         update.Update(1, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias));
         return loss;
@@ -221,9 +206,9 @@ partial class ConvNet : global::Mnist.INetwork
         // conv1
         // pool1
         // conv2
-        products.Add(new global::Mnist.LinearAlgebra.GemmShape(true, false, 64, 121 * batch, 288));
-        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, true, 288, 64, 121 * batch));
-        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, false, 288, 121 * batch, 64));
+        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, false, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121)), 64, 288));
+        products.Add(new global::Mnist.LinearAlgebra.GemmShape(true, false, 64, 288, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121))));
+        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, true, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121)), 288, 64));
         // pool2
         // dropout6
         // fc
@@ -295,18 +280,16 @@ partial class ConvNet : global::Mnist.INetwork
             FcGradient = fcGradient;
             Conv1Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(21632, batchSize);
             Conv1Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(21632, batchSize);
-            Conv1Scratch = new float[global::Mnist.Kernels.DirectConvKernels.ScratchLength(new global::Mnist.Window2D(1, 28, 28, 3, 1, 0), 32)];
+            Conv1Scratch = new global::Mnist.Kernels.DirectConvScratch(new global::Mnist.Window2D(1, 28, 28, 3, 1, 0), 32);
             Pool1Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(5408, batchSize);
             Pool1Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(5408, batchSize);
-            Pool1ArgMax = new int[5408 * batchSize];
+            Pool1Scratch = new global::Mnist.Kernels.Pool2DScratch(true, 5408, batchSize);
             Conv2Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(7744, batchSize);
             Conv2Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(7744, batchSize);
-            Conv2Columns = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(288, 121 * batchSize);
-            Conv2ChannelsLast = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(64, 121 * batchSize);
-            Conv2ColumnsDelta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(288, 121 * batchSize);
+            Conv2Scratch = new global::Mnist.Kernels.Conv2DScratch(new global::Mnist.Window2D(32, 13, 13, 3, 1, 0), 64, batchSize, propagates: true);
             Pool2Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
             Pool2Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
-            Pool2ArgMax = new int[1600 * batchSize];
+            Pool2Scratch = new global::Mnist.Kernels.Pool2DScratch(true, 1600, batchSize);
             Dropout6Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
             Dropout6Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
             Dropout6Mask = new float[1600 * batchSize];
@@ -323,8 +306,8 @@ partial class ConvNet : global::Mnist.INetwork
         /// <summary>Gradient of the loss with respect to the output of 'conv1' (turned in place into what the layer's backward needs), × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv1Delta { get; }
 
-        /// <summary>The padded planes and output rows of 'conv1', computed directly.</summary>
-        public float[] Conv1Scratch { get; }
+        /// <summary>The padded planes, output rows and gradient sums of 'conv1', computed directly, per thread.</summary>
+        public global::Mnist.Kernels.DirectConvScratch Conv1Scratch { get; }
 
         /// <summary>Output of 'pool1', 32×13×13 per sample × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pool1Output { get; }
@@ -332,8 +315,8 @@ partial class ConvNet : global::Mnist.INetwork
         /// <summary>Gradient of the loss with respect to the output of 'pool1' (turned in place into what the layer's backward needs), × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pool1Delta { get; }
 
-        /// <summary>Where each maximum of 'pool1' was, as an index into its input sample.</summary>
-        public int[] Pool1ArgMax { get; }
+        /// <summary>Where each maximum of 'pool1' was (max pooling), and its split over the threads.</summary>
+        public global::Mnist.Kernels.Pool2DScratch Pool1Scratch { get; }
 
         /// <summary>Gradients of the parameters of 'conv2' from the last backward pass.</summary>
         public global::Mnist.Conv2DGradient Conv2Gradient { get; }
@@ -344,14 +327,8 @@ partial class ConvNet : global::Mnist.INetwork
         /// <summary>Gradient of the loss with respect to the output of 'conv2' (turned in place into what the layer's backward needs), × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv2Delta { get; }
 
-        /// <summary>The input patches of 'conv2', one column per sample and output position (288 × 121 · batch).</summary>
-        public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv2Columns { get; }
-
-        /// <summary>The output of 'conv2' (forward) or its delta (backward), channels × (batch · positions).</summary>
-        public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv2ChannelsLast { get; }
-
-        /// <summary>The error of 'conv2' with respect to its input patches.</summary>
-        public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv2ColumnsDelta { get; }
+        /// <summary>The per-thread chunk buffers of 'conv2' (patch matrices, outputs channels last, gradient sums).</summary>
+        public global::Mnist.Kernels.Conv2DScratch Conv2Scratch { get; }
 
         /// <summary>Output of 'pool2', 64×5×5 per sample × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pool2Output { get; }
@@ -359,8 +336,8 @@ partial class ConvNet : global::Mnist.INetwork
         /// <summary>Gradient of the loss with respect to the output of 'pool2' (turned in place into what the layer's backward needs), × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pool2Delta { get; }
 
-        /// <summary>Where each maximum of 'pool2' was, as an index into its input sample.</summary>
-        public int[] Pool2ArgMax { get; }
+        /// <summary>Where each maximum of 'pool2' was (max pooling), and its split over the threads.</summary>
+        public global::Mnist.Kernels.Pool2DScratch Pool2Scratch { get; }
 
         /// <summary>Output of 'dropout6', 1600 per sample × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Dropout6Output { get; }
