@@ -3,12 +3,13 @@
 #   libmkl-rt            Intel MKL (non-free component)   -> backend "mkl"
 #   libopenblas0-pthread OpenBLAS                         -> backend "openblas"
 #   fonts-dejavu-core    the font the charts and the prediction grid are drawn with
+#   fonts-noto-cjk       the Chinese labels (mnist grid --lang zh, the page in Chinese)
 # Without them mnist still works: the "simd" backend needs nothing, and the tests that need a
 # native library are skipped with the reason.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-packages=(libmkl-rt libopenblas0-pthread fonts-dejavu-core)
+packages=(libmkl-rt libopenblas0-pthread fonts-dejavu-core fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

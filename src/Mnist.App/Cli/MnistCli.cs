@@ -79,5 +79,6 @@ public static class MnistCli
         new GridCommand(),
         new BenchCommand(),
         new ExportCommand(),
+        new ServeCommand(),
     ];
 }

@@ -14,13 +14,14 @@ public sealed class GridCommand : ICommandDefinition
     private readonly Option<int> _count = new("--count") { Description = "Digits to show (5 per row)", DefaultValueFactory = _ => 25 };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the random choice of digits", DefaultValueFactory = _ => 0 };
     private readonly Option<bool> _errors = new("--errors") { Description = "Show only misclassified digits" };
+    private readonly Option<string> _lang = SharedOptions.Language();
     private readonly Option<string?> _data = SharedOptions.Data("Dataset whose test split is shown");
     private readonly ComputeOptions _compute = new();
 
     /// <inheritdoc />
     public Command Build(CommandBinder binder)
     {
-        var command = new Command("grid", "Draw test digits with their true and predicted labels") { _model, _out, _count, _seed, _errors, _data };
+        var command = new Command("grid", "Draw test digits with their true and predicted labels") { _model, _out, _count, _seed, _errors, _data, _lang };
         _compute.AddTo(command);
         binder.Bind(command, Run);
         return command;
@@ -40,7 +41,7 @@ public sealed class GridCommand : ICommandDefinition
         evaluator.Run();
         var cells = GridSelection.Choose(data.Test, evaluator, count, context.Get(_seed), context.Get(_errors));
         if (cells.Count == 0) throw new InvalidOperationException("no misclassified test digits to show");
-        AtomicFile.WriteAllBytes(output, GridRenderer.Render(cells));
+        AtomicFile.WriteAllBytes(output, GridRenderer.Render(cells, language: context.Get(_lang)!));
         context.Out.WriteLine($"wrote {output}: {cells.Count} digits, {cells.Count(c => c.IsMistake)} mistakes");
         return ExitCodes.Success;
     }

@@ -11,5 +11,10 @@ public sealed record GridCell(byte[] Pixels, int Label, int Predicted, float Con
     public bool IsMistake => Label != Predicted;
 
     /// <summary>"true 7  pred 7  99.82%".</summary>
-    public string Caption => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"true {Label}  pred {Predicted}  {Confidence * 100:F2}%");
+    public string Caption => CaptionIn("en");
+
+    /// <summary>The caption in <paramref name="language"/>: <c>en</c> "true 7  pred 7  99.82%", or <c>zh</c> as the original program's figure: "真实 7  预测 7  概率 99.82%".</summary>
+    public string CaptionIn(string language) => language == "zh"
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"真实 {Label}  预测 {Predicted}  概率 {Confidence * 100:F2}%")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"true {Label}  pred {Predicted}  {Confidence * 100:F2}%");
 }

@@ -19,7 +19,7 @@ public static class GridRenderer
     private static readonly SKColor Mistake = new(0xd6, 0x27, 0x28);
 
     /// <summary>PNG bytes of the grid.</summary>
-    public static byte[] Render(IReadOnlyList<GridCell> cells, string? title = null)
+    public static byte[] Render(IReadOnlyList<GridCell> cells, string? title = null, string language = "en")
     {
         int rows = Math.Max(1, (cells.Count + Columns - 1) / Columns);
         int header = title is null ? 0 : 40;
@@ -27,7 +27,7 @@ public static class GridRenderer
         using var surface = SKSurface.Create(info);
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(Typefaces.Regular, 17);
+        using var font = new SKFont(language == "zh" ? Typefaces.Cjk : Typefaces.Regular, 17);
         using var titleFont = new SKFont(Typefaces.Regular, 22);
         using var text = new SKPaint { IsAntialias = true, Color = SKColors.Black };
         using var red = new SKPaint { IsAntialias = true, Color = Mistake };
@@ -42,7 +42,7 @@ public static class GridRenderer
             using (var digit = DigitBitmap(cell.Pixels))
                 canvas.DrawBitmap(digit, imageRect, new SKPaint { IsAntialias = false });
             if (cell.IsMistake) canvas.DrawRect(imageRect, frame);
-            canvas.DrawText(cell.Caption, x + CellWidth / 2f, y + ImageSize + 32, SKTextAlign.Center, font, cell.IsMistake ? red : text);
+            canvas.DrawText(cell.CaptionIn(language), x + CellWidth / 2f, y + ImageSize + 32, SKTextAlign.Center, font, cell.IsMistake ? red : text);
         }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
