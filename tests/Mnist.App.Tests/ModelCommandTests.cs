@@ -40,6 +40,24 @@ public sealed class ModelCommandTests : IClassFixture<ModelCommandTests.TrainedM
         Assert.Equal("simd", root.GetProperty("blas").GetString());
     }
 
+    [SkippableFact]
+    public void Grid_in_chinese_draws_the_original_programs_labels_with_a_cjk_font()
+    {
+        Skip.IfNot(File.Exists("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), "fonts-noto-cjk is not installed (bash scripts/install-native.sh installs it)");
+        using var dir = new TempDirectory();
+        var zh = CliRun.Of("grid", "--model", _model.Model, "--data", _model.Data, "--out", dir.File("zh.png"), "--lang", "zh", "--blas", "simd");
+        var en = CliRun.Of("grid", "--model", _model.Model, "--data", _model.Data, "--out", dir.File("en.png"), "--blas", "simd");
+        Assert.Equal(0, zh.ExitCode);
+        Assert.Equal(0, en.ExitCode);
+        // the same digits, other captions: the images differ only below the digits
+        using var a = SKBitmap.Decode(dir.File("zh.png"));
+        using var b = SKBitmap.Decode(dir.File("en.png"));
+        Assert.Equal((a.Width, a.Height), (b.Width, b.Height));
+        Assert.NotEqual(File.ReadAllBytes(dir.File("zh.png")), File.ReadAllBytes(dir.File("en.png")));
+        Assert.Equal("真实 7  预测 1  概率 99.82%", new Mnist.App.Rendering.GridCell([], 7, 1, 0.9982f).CaptionIn("zh"));
+        Assert.Equal(2, CliRun.Of("grid", "--model", _model.Model, "--out", dir.File("x.png"), "--lang", "fr").ExitCode);
+    }
+
     [Fact]
     public void Eval_prints_the_tables()
     {
