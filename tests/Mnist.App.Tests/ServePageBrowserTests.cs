@@ -64,6 +64,13 @@ public sealed class ServePageBrowserTests
         Assert.Equal(0, await page.Locator("[data-testid=digit]").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "3-cleared.png") });
 
+        // on a phone's screen the drawing area and the answer fit the width
+        var phone = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, HasTouch = true });
+        await phone.GotoAsync(server.Url);
+        var padBox = (await phone.Locator("#pad").BoundingBoxAsync())!;
+        Assert.True(padBox.X >= 0 && padBox.X + padBox.Width <= 390, $"the canvas spans {padBox.X}..{padBox.X + padBox.Width} of 390 px");
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(shots, "5-phone.png"), FullPage = true });
+
         await page.GotoAsync(server.Url + "?lang=zh");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("写一个数字");
         await Assertions.Expect(page.Locator("#clear")).ToHaveTextAsync("清除");
