@@ -73,7 +73,7 @@ public sealed unsafe class Conv2DScratch : IPartedWork
 
     void IPartedWork.Run(int part, int parts)
     {
-        int firstChunk = (int)((long)_chunks * part / parts), lastChunk = (int)((long)_chunks * (part + 1) / parts);
+        var (firstChunk, lastChunk) = ForkJoin.Slice(_chunks, part, parts);
         var buffers = _parts[part];
         if (_pass == Pass.Forward) ForwardChunks(buffers, firstChunk, lastChunk);
         else BackwardChunks(buffers, firstChunk, lastChunk);
@@ -100,18 +100,8 @@ public sealed unsafe class Conv2DScratch : IPartedWork
                         System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(result + (long)f * n + s * positions, positions), bias[f],
                             new Span<float>(sample + f * positions, positions));
                 }
-                Activate(new Span<float>(y + (long)first * filters * positions, count * filters * positions), layer.Activation);
+                DenseKernels.Activate(new Span<float>(y + (long)first * filters * positions, count * filters * positions), layer.Activation);
             }
-    }
-
-    private static void Activate(Span<float> values, Activation activation)
-    {
-        switch (activation)
-        {
-            case Activation.ReLU: System.Numerics.Tensors.TensorPrimitives.Max(values, 0f, values); break;
-            case Activation.Tanh: System.Numerics.Tensors.TensorPrimitives.Tanh(values, values); break;
-            case Activation.Sigmoid: System.Numerics.Tensors.TensorPrimitives.Sigmoid(values, values); break;
-        }
     }
 
     private void BackwardChunks(Part p, int firstChunk, int lastChunk)

@@ -51,6 +51,17 @@ public static class DenseKernels
         }
     }
 
+    /// <summary>values = activation(values), in place (the convolutions apply it after their bias).</summary>
+    internal static void Activate(Span<float> values, Activation activation)
+    {
+        switch (activation)
+        {
+            case Activation.ReLU: TensorPrimitives.Max(values, 0f, values); break;
+            case Activation.Tanh: TensorPrimitives.Tanh(values, values); break;
+            case Activation.Sigmoid: TensorPrimitives.Sigmoid(values, values); break;
+        }
+    }
+
     /// <summary>A = tanh(Z + bias), in place.</summary>
     public static void AddBiasTanh(Matrix<float> z, Vector<float> bias)
     {

@@ -39,7 +39,7 @@ public static unsafe class DirectConvKernels
         ConvKernels.Check(input, layer.Window.InputFeatures, output.ColumnCount, nameof(input));
         ConvKernels.Check(output, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(output));
         scratch.Begin(forward: true, input, layer, output, 0f, 0f, null, null);
-        ForkJoin.Run(scratch, scratch.PartsFor(input.ColumnCount));
+        ForkJoin.Run(scratch, Math.Min(scratch.Parts, ForkJoin.PartsFor(input.ColumnCount)));
     }
 
     /// <summary>weightTarget = alpha · dL/dW + beta · weightTarget, and the same for the bias, from delta (d loss / d pre-activation output, NCHW).</summary>
@@ -47,7 +47,7 @@ public static unsafe class DirectConvKernels
     {
         ConvKernels.Check(delta, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(delta));
         scratch.Begin(forward: false, input, layer, delta, alpha, beta, weightTarget, biasTarget);
-        ForkJoin.Run(scratch, scratch.PartsFor(input.ColumnCount));
+        ForkJoin.Run(scratch, Math.Min(scratch.Parts, ForkJoin.PartsFor(input.ColumnCount)));
         scratch.FinishGradients();
     }
 
@@ -123,21 +123,11 @@ public static unsafe class DirectConvKernels
                             float bk = b[f0 + k];
                             for (int oh = 0; oh < outH; oh++)
                                 System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(row + oh * pw, outW), bk, new Span<float>(plane + oh * outW, outW));
-                            Activate(new Span<float>(plane, positions), activation);
+                            DenseKernels.Activate(new Span<float>(plane, positions), activation);
                         }
                     }
                 }
             }
-        }
-    }
-
-    private static void Activate(Span<float> values, Activation activation)
-    {
-        switch (activation)
-        {
-            case Activation.ReLU: System.Numerics.Tensors.TensorPrimitives.Max(values, 0f, values); break;
-            case Activation.Tanh: System.Numerics.Tensors.TensorPrimitives.Tanh(values, values); break;
-            case Activation.Sigmoid: System.Numerics.Tensors.TensorPrimitives.Sigmoid(values, values); break;
         }
     }
 
@@ -228,7 +218,8 @@ public sealed class DirectConvScratch : IPartedWork
         _sums = Enumerable.Range(0, threads).Select(_ => new float[filters * window.Patch + filters]).ToArray();
     }
 
-    internal int PartsFor(int samples) => Math.Min(_scratch.Length, Math.Max(1, samples / 8));
+    // the buffers were made for the threads of the backend at the time: never more parts than that
+    internal int Parts => _scratch.Length;
 
     internal void Begin(bool forward, Matrix<float> input, Conv2DLayer layer, Matrix<float> other, float alpha, float beta, float[]? weightTarget, float[]? biasTarget)
     {
@@ -246,7 +237,8 @@ public sealed class DirectConvScratch : IPartedWork
 
     void IPartedWork.Run(int part, int parts)
     {
-        int samples = _input!.ColumnCount, first = (int)((long)samples * part / parts), count = (int)((long)samples * (part + 1) / parts) - first;
+        var (first, last) = ForkJoin.Slice(_input!.ColumnCount, part, parts);
+        int count = last - first;
         var layer = _layer!;
         if (_forward)
         {

@@ -17,7 +17,7 @@ public static unsafe class PoolKernels
     {
         Check(input, output, layer.IsMax ? scratch.ArgMax : null, layer.Window);
         scratch.Begin(forward: true, layer, input, output);
-        ForkJoin.Run(scratch, scratch.PartsFor(input.ColumnCount));
+        ForkJoin.Run(scratch, ForkJoin.PartsFor(input.ColumnCount));
     }
 
     /// <summary>inputDelta = d loss / d input from <paramref name="delta"/> (d loss / d output), overwritten.</summary>
@@ -25,7 +25,7 @@ public static unsafe class PoolKernels
     {
         Check(inputDelta, delta, layer.IsMax ? scratch.ArgMax : null, layer.Window);
         scratch.Begin(forward: false, layer, delta, inputDelta);
-        ForkJoin.Run(scratch, scratch.PartsFor(delta.ColumnCount));
+        ForkJoin.Run(scratch, ForkJoin.PartsFor(delta.ColumnCount));
     }
 
     /// <summary>output = each window's maximum (the first of equal ones, as PyTorch); argmax = its index within the sample.</summary>
@@ -284,15 +284,10 @@ public sealed unsafe class Pool2DScratch : IPartedWork
     public Pool2DScratch(bool max, int outputFeatures, int batchSize)
     {
         ArgMax = max ? new int[(long)outputFeatures * batchSize] : [];
-        _threads = Math.Max(1, Gemm.Threads);
     }
-
-    private readonly int _threads;
 
     /// <summary>Where each maximum of the last forward pass was, as an index into its input sample (max pooling).</summary>
     public int[] ArgMax { get; }
-
-    internal int PartsFor(int samples) => Math.Min(_threads, Math.Max(1, samples / 8));
 
     internal void Begin(bool forward, Pool2DLayer layer, Matrix<float> from, Matrix<float> to)
     {
@@ -304,7 +299,8 @@ public sealed unsafe class Pool2DScratch : IPartedWork
 
     void IPartedWork.Run(int part, int parts)
     {
-        int samples = _from!.ColumnCount, first = (int)((long)samples * part / parts), count = (int)((long)samples * (part + 1) / parts) - first;
+        var (first, last) = ForkJoin.Slice(_from!.ColumnCount, part, parts);
+        int count = last - first;
         var w = _layer!.Window;
         fixed (float* from = Gemm.Values(_from), to = Gemm.Values(_to!))
         fixed (int* arg = ArgMax)

@@ -141,7 +141,7 @@ public static unsafe class SparseProducts
 
         public void Run(int part, int parts)
         {
-            int features = _weight!.ColumnCount, from = (int)((long)features * part / parts), to = (int)((long)features * (part + 1) / parts);
+            var (from, to) = LinearAlgebra.ForkJoin.Slice(_weight!.ColumnCount, part, parts);
             UpdateFeatures(_delta!, _pattern!, _scratch!, _weight, _update!, _parameter, from, to, origin: 0);
         }
     }

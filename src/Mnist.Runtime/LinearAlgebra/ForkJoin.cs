@@ -20,6 +20,13 @@ internal static class ForkJoin
     private static readonly object s_lock = new();
     private static Helper[] s_helpers = [];
 
+    /// <summary>Items [First, Last) of <paramref name="n"/> that part <paramref name="part"/> of <paramref name="parts"/> takes: contiguous, sizes differing by one at most.</summary>
+    public static (int First, int Last) Slice(int n, int part, int parts) =>
+        ((int)((long)n * part / parts), (int)((long)n * (part + 1) / parts));
+
+    /// <summary>Parts for a per-sample kernel over <paramref name="samples"/>: one per thread of the backend, but at least 8 samples each (fewer are not worth waking a helper).</summary>
+    public static int PartsFor(int samples) => Math.Min(Math.Max(1, Kernels.Gemm.Threads), Math.Max(1, samples / 8));
+
     /// <summary>Runs <paramref name="work"/> in <paramref name="parts"/> parts (part 0 on the calling thread) and returns when all are done.</summary>
     public static void Run(IPartedWork work, int parts)
     {
