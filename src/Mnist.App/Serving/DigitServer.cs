@@ -88,13 +88,16 @@ public sealed class DigitServer : IAsyncDisposable
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
-    private static byte[] Resource(string name)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Resources = new(StringComparer.Ordinal);
+
+    // an embedded file, read from the assembly once
+    private static byte[] Resource(string name) => Resources.GetOrAdd(name, static n =>
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name) ?? throw new InvalidOperationException($"missing embedded {name}");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(n) ?? throw new InvalidOperationException($"missing embedded {n}");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
-    }
+    });
 
     /// <summary>The page's language: the server's <c>--lang</c>, else ?lang=, else the browser's Accept-Language.</summary>
     public string LanguageFor(HttpContext context)
@@ -132,8 +135,8 @@ public sealed class DigitServer : IAsyncDisposable
             switch (type)
             {
                 case "image/png" or "image/jpeg":
-                    var (info, _) = Mnist.Imaging.ImageDecoding.Identify("the image", body);
-                    if ((long)info.Width * info.Height > Mnist.Imaging.ImageDecoding.MaxPixels)
+                    var (info, _) = Mnist.Imaging.ImageDecoding.ReadHeader("the image", body);
+                    if (Mnist.Imaging.ImageDecoding.IsTooLarge(info))
                         return Error(413, $"the image is {info.Width}x{info.Height}; the limit is below 4096x4096");
                     pixels = Mnist.Imaging.DigitImage.FromBytes("the image", body);
                     break;
@@ -146,7 +149,7 @@ public sealed class DigitServer : IAsyncDisposable
         }
         catch (MnistDataException e)
         {
-            return Error(e.Message.Contains("4096", StringComparison.Ordinal) ? 413 : 400, e.Message);
+            return Error(400, e.Message);
         }
         catch (BadRequest e)
         {

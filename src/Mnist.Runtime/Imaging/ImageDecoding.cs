@@ -34,6 +34,18 @@ public static class ImageDecoding
     /// <summary>The format and header of an encoded image; an error naming <paramref name="path"/> when it is not a PNG or JPEG, or too large.</summary>
     public static (IImageInfo Info, IImageFormat Format) Identify(string path, byte[] bytes)
     {
+        var (info, format) = ReadHeader(path, bytes);
+        if (IsTooLarge(info))
+            throw new MnistDataException(path, $"image is {info.Width}x{info.Height}; the limit is below 4096x4096 pixels");
+        return (info, format);
+    }
+
+    /// <summary>True when the header declares more pixels than are decoded (<see cref="MaxPixels"/>).</summary>
+    public static bool IsTooLarge(IImageInfo info) => (long)info.Width * info.Height > MaxPixels;
+
+    /// <summary>As <see cref="Identify"/>, but a header declaring too many pixels is returned, not refused (for a caller that answers that case its own way).</summary>
+    public static (IImageInfo Info, IImageFormat Format) ReadHeader(string path, byte[] bytes)
+    {
         IImageInfo? info;
         IImageFormat? format;
         try
@@ -46,8 +58,6 @@ public static class ImageDecoding
         }
         if (info is null || format is null) throw new MnistDataException(path, "not an image: PNG or JPEG expected");
         if (info.Width <= 0 || info.Height <= 0) throw new MnistDataException(path, $"image is {info.Width}x{info.Height}");
-        if ((long)info.Width * info.Height > MaxPixels)
-            throw new MnistDataException(path, $"image is {info.Width}x{info.Height}; the limit is below 4096x4096 pixels");
         return (info, format);
     }
 
