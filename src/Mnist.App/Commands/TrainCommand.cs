@@ -142,9 +142,8 @@ public sealed class TrainCommand : ICommandDefinition
     private static void RequireArchitecture(string path, string arch, string option)
     {
         if (!File.Exists(path)) return; // the load says so
-        string found = Architectures.NameOf(Architectures.ForCheckpoint(path));
-        if (found != arch && Checkpoint.Keys(Architectures.Create(found)).Select(k => k.Key).Order().SequenceEqual(
-                Mnist.Data.Npy.NpzArchive.ReadHeaders(path).Select(h => h.Key).Order()))
+        // exactly the other architecture's keys; anything else is the load's mismatch error, listing the keys
+        if (Architectures.NameFor(path, out var keys) is { } found && found != arch && Architectures.KeysOf(found).SetEquals(keys))
             throw new UsageException($"{option} {path} holds the {found} network, but this run trains --arch {arch}; give --arch {found} or another checkpoint");
     }
 

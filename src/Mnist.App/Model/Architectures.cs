@@ -19,18 +19,27 @@ public static class Architectures
     /// <summary>The name of the architecture <paramref name="network"/> is.</summary>
     public static string NameOf(INetwork network) => network is ConvClassifier ? "convnet" : "mlp";
 
+    // each architecture's parameter keys, from one network of each made once
+    private static readonly Lazy<Dictionary<string, HashSet<string>>> s_keys = new(() =>
+        Names.ToDictionary(n => n, n => Checkpoint.Keys(Create(n)).Select(k => k.Key).ToHashSet(StringComparer.Ordinal)));
+
+    /// <summary>The parameter keys of architecture <paramref name="name"/> (<c>conv1.weight</c>, ...).</summary>
+    public static IReadOnlySet<string> KeysOf(string name) => s_keys.Value[name];
+
     /// <summary>
-    /// A network of the architecture stored in the checkpoint at <paramref name="path"/>: the one its keys fit
-    /// (checked from the headers alone), else the default, whose load then says what does not fit.
+    /// The architecture whose keys the checkpoint at <paramref name="path"/> holds (read from the headers alone), or null;
+    /// <paramref name="fileKeys"/> are the file's keys.
     /// </summary>
-    public static INetwork ForCheckpoint(string path)
+    public static string? NameFor(string path, out IReadOnlySet<string> fileKeys)
     {
         var keys = Mnist.Data.Npy.NpzArchive.ReadHeaders(path).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (string name in Names)
-        {
-            var network = Create(name);
-            if (Checkpoint.Keys(network).All(k => keys.Contains(k.Key))) return network;
-        }
-        return Create(Names[0]);
+        fileKeys = keys;
+        return Names.FirstOrDefault(name => KeysOf(name).IsSubsetOf(keys));
     }
+
+    /// <summary>
+    /// A network of the architecture stored in the checkpoint at <paramref name="path"/>: the one its keys fit,
+    /// else the default, whose load then says what does not fit.
+    /// </summary>
+    public static INetwork ForCheckpoint(string path) => Create(NameFor(path, out _) ?? Names[0]);
 }
