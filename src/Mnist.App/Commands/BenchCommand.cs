@@ -122,59 +122,57 @@ public sealed class BenchCommand : ICommandDefinition
         var predictions = new int[test.Count];
         var predictor = new Predictor(network) { SkipZeroInputs = skipZeros };
         BatchLoader.LoadRange(test, 0, all, labels);
-        var batch = new double[20];
-        for (int r = -3; r < batch.Length; r++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            predictor.Predict(all, predictions);
-            if (r >= 0) batch[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
         var one = Matrix<float>.Build.Dense(network.InputSize, 1);
         var single = network.CreateWorkspace(1);
         single.SkipZeroInputs = skipZeros;
         var prediction = new int[1];
-        var latencies = new double[1000];
-        for (int r = -50; r < latencies.Length; r++)
+        return Time(test, () => predictor.Predict(all, predictions), image =>
         {
-            int image = (r + 50) % test.Count;
-            long start = Stopwatch.GetTimestamp();
             BatchLoader.Scale(test.Image(image), Kernels.Gemm.Values(one));
             network.Predict(one, prediction, single);
-            if (r >= 0) latencies[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-        return (Median(batch), Median(latencies));
+        });
     }
 
-    /// <summary>ONNX Runtime as we time ourselves: the median of 20 one-call runs over the split, of 1,000 one-image runs, and its accuracy.</summary>
+    /// <summary>ONNX Runtime timed as we time ourselves (<see cref="Time"/>), and its accuracy.</summary>
     private static (double BatchMs, double SingleUs, double Accuracy) OnnxInference(OnnxModel onnx, Data.MnistSplit test)
     {
         var all = Matrix<float>.Build.Dense(784, test.Count);
         var labels = new int[test.Count];
         BatchLoader.LoadRange(test, 0, all, labels);
         var pixels = Kernels.Gemm.Values(all);
-        var batch = new double[20];
         float[] scores = [];
-        for (int r = -3; r < batch.Length; r++)
+        var one = new float[784];
+        var (batchMs, singleUs) = Time(test, () => scores = onnx.Run(pixels, test.Count), image =>
         {
-            long start = Stopwatch.GetTimestamp();
-            scores = onnx.Run(pixels, test.Count);
-            if (r >= 0) batch[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
+            BatchLoader.Scale(test.Image(image), one);
+            onnx.Run(one, 1);
+        });
         int correct = 0;
         for (int n = 0; n < test.Count; n++)
             if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(scores.AsSpan(n * onnx.Classes, onnx.Classes)) == labels[n]) correct++;
-        var one = new float[784];
+        return (batchMs, singleUs, (double)correct / test.Count);
+    }
+
+    // the one protocol for every engine: the median of 20 calls over the whole split after 3 warm-ups, and of
+    // 1,000 one-image calls (image preparation included) after 50
+    private static (double BatchMs, double SingleUs) Time(Data.MnistSplit test, Action batch, Action<int> single)
+    {
+        var batches = new double[20];
+        for (int r = -3; r < batches.Length; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            batch();
+            if (r >= 0) batches[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
         var latencies = new double[1000];
         for (int r = -50; r < latencies.Length; r++)
         {
             int image = (r + 50) % test.Count;
             long start = Stopwatch.GetTimestamp();
-            BatchLoader.Scale(test.Image(image), one);
-            onnx.Run(one, 1);
+            single(image);
             if (r >= 0) latencies[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
-        return (Median(batch), Median(latencies), (double)correct / test.Count);
+        return (Median(batches), Median(latencies));
     }
 
     private static double Median(double[] values)

@@ -43,10 +43,9 @@ public sealed class OnnxModel : IDisposable
     {
         if (Directory.Exists(path)) throw new MnistDataException(path, "is a directory, not a model file");
         if (!File.Exists(path)) throw new MnistDataException(path, "model file not found");
-        var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         try
         {
-            return new OnnxModel(path, new InferenceSession(path, options));
+            return new OnnxModel(path, new InferenceSession(path, Options(threads)));
         }
         catch (OnnxRuntimeException e)
         {
@@ -58,9 +57,12 @@ public sealed class OnnxModel : IDisposable
     /// <summary>A model from its bytes (<c>mnist bench --onnx</c> runs our export without a file).</summary>
     public static OnnxModel FromBytes(byte[] model, int threads, string name = "exported model")
     {
-        var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        return new OnnxModel(name, new InferenceSession(model, options));
+        return new OnnxModel(name, new InferenceSession(model, Options(threads)));
     }
+
+    // ORT's default CPU provider with threads (0: its own choice); its log stays quiet, our errors say what failed
+    private static SessionOptions Options(int threads) =>
+        new() { IntraOpNumThreads = threads, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
 
     /// <summary>The architecture from the model's metadata, marked as ONNX.</summary>
     public string Architecture { get; }
