@@ -63,13 +63,12 @@ namespace Mnist.Generators.Emitting
         public override IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerEmitContext c)
         {
             var d = Spec(c.Layer);
-            string patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel), columns = $"{Positions(d)} * batchSize";
             if (Direct(c))
             {
                 yield return ("Scratch", "global::Mnist.Kernels.DirectConvScratch", $"new global::Mnist.Kernels.DirectConvScratch({d.Window}, {Int(d.Filters)})", $"The padded planes, output rows and gradient sums of '{d.Name}', computed directly, per thread.");
                 yield break;
             }
-            yield return ("Scratch", "global::Mnist.Kernels.Conv2DScratch", $"new global::Mnist.Kernels.Conv2DScratch({d.Window}, {Int(d.Filters)}, batchSize, propagates: {(c.ReadsBatch ? "false" : "true")})",
+            yield return ("Scratch", "global::Mnist.Kernels.Conv2DScratch", $"new global::Mnist.Kernels.Conv2DScratch({d.Window}, {Int(d.Filters)}, batchSize)",
                 $"The per-thread chunk buffers of '{d.Name}' (patch matrices, outputs channels last, gradient sums).");
         }
 

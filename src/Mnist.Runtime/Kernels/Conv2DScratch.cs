@@ -24,8 +24,8 @@ public sealed unsafe class Conv2DScratch : IPartedWork
     private float _alpha, _beta;
     private float[]? _weightTarget, _biasTarget;
 
-    /// <summary>Buffers for <paramref name="batchSize"/> samples through <paramref name="window"/> with <paramref name="filters"/> outputs; <paramref name="propagates"/> when the error goes back to the layer's input.</summary>
-    public Conv2DScratch(Window2D window, int filters, int batchSize, bool propagates)
+    /// <summary>Buffers for <paramref name="batchSize"/> samples through <paramref name="window"/> with <paramref name="filters"/> outputs.</summary>
+    public Conv2DScratch(Window2D window, int filters, int batchSize)
     {
         BatchSize = batchSize;
         ChunkSamples = Math.Min(batchSize, Chunk(window.Patch, window.Positions));

@@ -286,7 +286,7 @@ partial class ConvNet : global::Mnist.INetwork
             Pool1Scratch = new global::Mnist.Kernels.Pool2DScratch(true, 5408, batchSize);
             Conv2Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(7744, batchSize);
             Conv2Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(7744, batchSize);
-            Conv2Scratch = new global::Mnist.Kernels.Conv2DScratch(new global::Mnist.Window2D(32, 13, 13, 3, 1, 0), 64, batchSize, propagates: true);
+            Conv2Scratch = new global::Mnist.Kernels.Conv2DScratch(new global::Mnist.Window2D(32, 13, 13, 3, 1, 0), 64, batchSize);
             Pool2Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
             Pool2Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
             Pool2Scratch = new global::Mnist.Kernels.Pool2DScratch(true, 1600, batchSize);

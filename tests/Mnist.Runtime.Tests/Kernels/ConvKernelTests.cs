@@ -52,7 +52,7 @@ public class ConvKernelTests
         var bias = layer.Bias;
 
         var viaProduct = Matrix<float>.Build.Dense(filters * g.Positions, samples);
-        ConvKernels.Forward(x, layer, viaProduct, new Conv2DScratch(g, filters, samples, propagates: false));
+        ConvKernels.Forward(x, layer, viaProduct, new Conv2DScratch(g, filters, samples));
         for (int n = 0; n < samples; n++)
             for (int f = 0; f < filters; f++)
                 for (int i = 0; i < g.OutputHeight; i++)
@@ -154,7 +154,7 @@ public class ConvKernelTests
         const int filters = 6;
         var layer = new Conv2DLayer("c", g, filters, Activation.Identity, new Random(2));
         var weight = layer.Parameters[0].Values.ToArray();
-        var scratch = new Conv2DScratch(g, filters, samples, propagates: true);
+        var scratch = new Conv2DScratch(g, filters, samples);
         Assert.True(scratch.ChunkSamples < samples || size == 5, "the first case must take several chunks");
         var x = Random(g.InputFeatures, samples, 1);
         var y = Matrix<float>.Build.Dense(filters * g.Positions, samples);
