@@ -41,8 +41,7 @@ public sealed class ServeCommand : ICommandDefinition
             try
             {
                 var dataset = DatasetLocator.Load(context.ForJson(true), data);
-                var network = ModelFiles.Load(paths[0]);
-                var evaluator = new Evaluator(network, dataset.Test);
+                var evaluator = new Evaluator(models[0].Network, dataset.Test);
                 evaluator.Evaluate();
                 return (dataset, evaluator);
             }

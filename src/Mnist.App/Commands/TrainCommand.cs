@@ -59,7 +59,7 @@ public sealed class TrainCommand : ICommandDefinition
             ModelFiles.LoadInto(init, network);
         }
 
-        if (recipe.Name != TrainingRecipe.DefaultFor(arch).Name || context.Verbose || recipe.Name == "convnet") context.Out.WriteLine($"recipe {recipe.Name}: {recipe.Describe()}");
+        if (recipe.Name != "seed" || arch != "mlp" || context.Verbose) context.Out.WriteLine($"recipe {recipe.Name}: {recipe.Describe()}");
         var run = Train(context, network, recipe, options, optimizer, history, startStep, pending, output);
 
         // Drawing comes after the dataset and the evaluation buffers are released (Train's locals):

@@ -37,6 +37,9 @@ public sealed class ServedModel
         return new ServedModel(path, network, accuracy);
     }
 
+    /// <summary>The network (read-only use: each caller brings its own workspace).</summary>
+    public INetwork Network => _network;
+
     /// <summary>The checkpoint file.</summary>
     public string Path { get; }
 

@@ -106,19 +106,20 @@ public static unsafe class SparseProducts
             LinearAlgebra.ForkJoin.Run(work, threads);
             return;
         }
-        UpdateFeatures(delta, pattern, scratch, weight, update, parameter, 0, features, origin: -1);
+        UpdateFeatures(delta, pattern, scratch, weight, update, parameter, 0, features, ownColumns: false);
     }
 
-    // features [from, to) by blocks: each block's gradient into scratch (at its own columns when origin is 0, else at the first), then the update
+    // features [from, to) by blocks: each block's gradient into scratch (at the block's own columns, so that two threads
+    // share the buffer, or else at the first ones), then the update
     private static void UpdateFeatures(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter,
-        int from, int to, int origin)
+        int from, int to, bool ownColumns)
     {
         int rows = weight.RowCount;
         int block = Math.Clamp(Tuning.UpdateBlockFloats / Math.Max(1, rows), 1, weight.ColumnCount);
         var kernel = new ScatterRows(1f, delta, pattern, 0f, scratch);
         for (int first = from; first < to; first += block)
         {
-            int count = Math.Min(block, to - first), column = origin < 0 ? 0 : first;
+            int count = Math.Min(block, to - first), column = ownColumns ? first : 0;
             kernel.Features(first, count, column);
             SimdWidth.Run(ref kernel);
             update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(column * rows, count * rows));
@@ -142,7 +143,7 @@ public static unsafe class SparseProducts
         public void Run(int part, int parts)
         {
             var (from, to) = LinearAlgebra.ForkJoin.Slice(_weight!.ColumnCount, part, parts);
-            UpdateFeatures(_delta!, _pattern!, _scratch!, _weight, _update!, _parameter, from, to, origin: 0);
+            UpdateFeatures(_delta!, _pattern!, _scratch!, _weight, _update!, _parameter, from, to, ownColumns: true);
         }
     }
 
