@@ -69,7 +69,7 @@ namespace Mnist.Generators.Emitting
                 yield break;
             }
             yield return ("Scratch", "global::Mnist.Kernels.Conv2DScratch", $"new global::Mnist.Kernels.Conv2DScratch({d.Window}, {Int(d.Filters)}, batchSize)",
-                $"The per-thread chunk buffers of '{d.Name}' (patch matrices, outputs channels last, gradient sums).");
+                $"The per-thread chunk buffers of '{d.Name}' (patch matrices, products, gradient sums).");
         }
 
         public override void EmitForward(LayerEmitContext c)

@@ -327,7 +327,7 @@ partial class ConvNet : global::Mnist.INetwork
         /// <summary>Gradient of the loss with respect to the output of 'conv2' (turned in place into what the layer's backward needs), × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv2Delta { get; }
 
-        /// <summary>The per-thread chunk buffers of 'conv2' (patch matrices, outputs channels last, gradient sums).</summary>
+        /// <summary>The per-thread chunk buffers of 'conv2' (patch matrices, products, gradient sums).</summary>
         public global::Mnist.Kernels.Conv2DScratch Conv2Scratch { get; }
 
         /// <summary>Output of 'pool2', 64×5×5 per sample × batch.</summary>
