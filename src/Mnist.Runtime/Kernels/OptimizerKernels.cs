@@ -10,6 +10,10 @@ namespace Mnist.Kernels;
 /// </summary>
 internal static unsafe class OptimizerKernels
 {
+    // state below SimdTiny.Threshold is taken as 0 before it is scaled (why: see SimdTiny)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Flush(float value) => MathF.Abs(value) >= SimdTiny.Threshold ? value : 0f;
+
     /// <summary>
     /// SGD with momentum: <c>g = grad + λ·p</c>; <c>b = g</c> at the first step, else <c>b = μ·b + g</c>;
     /// <c>g = g + μ·b</c> (Nesterov) or <c>g = b</c>; <c>p -= lr·g</c>. An empty
@@ -41,7 +45,7 @@ internal static unsafe class OptimizerKernels
                 if (decay != 0f) grad = TV.MultiplyAdd(param, vDecay, grad);
                 if (b != null)
                 {
-                    var buf = first ? grad : TV.MultiplyAdd(TV.Load(b + i), vMu, grad);
+                    var buf = first ? grad : TV.MultiplyAdd(TV.FlushTiny(TV.Load(b + i)), vMu, grad);
                     TV.Store(buf, b + i);
                     grad = nesterov ? TV.MultiplyAdd(buf, vMu, grad) : buf;
                 }
@@ -53,7 +57,7 @@ internal static unsafe class OptimizerKernels
                 if (decay != 0f) grad = MathF.FusedMultiplyAdd(p[i], decay, grad);
                 if (b != null)
                 {
-                    float buf = first ? grad : MathF.FusedMultiplyAdd(b[i], mu, grad);
+                    float buf = first ? grad : MathF.FusedMultiplyAdd(Flush(b[i]), mu, grad);
                     b[i] = buf;
                     grad = nesterov ? MathF.FusedMultiplyAdd(buf, mu, grad) : buf;
                 }
@@ -107,8 +111,8 @@ internal static unsafe class OptimizerKernels
                     if (decoupled) param = TV.Multiply(param, vShrink);
                     else grad = TV.MultiplyAdd(param, vDecay, grad);
                 }
-                var mean = TV.MultiplyAdd(grad, vOneMinusBeta1, TV.Multiply(TV.Load(m + i), vBeta1));
-                var variance = TV.MultiplyAdd(TV.Multiply(grad, grad), vOneMinusBeta2, TV.Multiply(TV.Load(v + i), vBeta2));
+                var mean = TV.MultiplyAdd(grad, vOneMinusBeta1, TV.Multiply(TV.FlushTiny(TV.Load(m + i)), vBeta1));
+                var variance = TV.MultiplyAdd(TV.Multiply(grad, grad), vOneMinusBeta2, TV.Multiply(TV.FlushTiny(TV.Load(v + i)), vBeta2));
                 TV.Store(mean, m + i);
                 TV.Store(variance, v + i);
                 var denominator = TV.Add(TV.Divide(TV.Sqrt(variance), vCorrection2Sqrt), vEpsilon);
@@ -122,8 +126,8 @@ internal static unsafe class OptimizerKernels
                     if (decoupled) param *= shrink;
                     else grad = MathF.FusedMultiplyAdd(param, decay, grad);
                 }
-                float mean = MathF.FusedMultiplyAdd(grad, 1f - beta1, m[i] * beta1);
-                float variance = MathF.FusedMultiplyAdd(grad * grad, 1f - beta2, v[i] * beta2);
+                float mean = MathF.FusedMultiplyAdd(grad, 1f - beta1, Flush(m[i]) * beta1);
+                float variance = MathF.FusedMultiplyAdd(grad * grad, 1f - beta2, Flush(v[i]) * beta2);
                 m[i] = mean;
                 v[i] = variance;
                 float denominator = MathF.Sqrt(variance) / correction2Sqrt + epsilon;
