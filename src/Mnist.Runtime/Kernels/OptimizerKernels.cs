@@ -10,10 +10,6 @@ namespace Mnist.Kernels;
 /// </summary>
 internal static unsafe class OptimizerKernels
 {
-    // state below SimdTiny.Threshold is taken as 0 before it is scaled (why: see SimdTiny)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Flush(float value) => MathF.Abs(value) >= SimdTiny.Threshold ? value : 0f;
-
     /// <summary>
     /// SGD with momentum: <c>g = grad + λ·p</c>; <c>b = g</c> at the first step, else <c>b = μ·b + g</c>;
     /// <c>g = g + μ·b</c> (Nesterov) or <c>g = b</c>; <c>p -= lr·g</c>. An empty
@@ -57,7 +53,7 @@ internal static unsafe class OptimizerKernels
                 if (decay != 0f) grad = MathF.FusedMultiplyAdd(p[i], decay, grad);
                 if (b != null)
                 {
-                    float buf = first ? grad : MathF.FusedMultiplyAdd(Flush(b[i]), mu, grad);
+                    float buf = first ? grad : MathF.FusedMultiplyAdd(SimdTiny.Flush(b[i]), mu, grad);
                     b[i] = buf;
                     grad = nesterov ? MathF.FusedMultiplyAdd(buf, mu, grad) : buf;
                 }
@@ -126,8 +122,8 @@ internal static unsafe class OptimizerKernels
                     if (decoupled) param *= shrink;
                     else grad = MathF.FusedMultiplyAdd(param, decay, grad);
                 }
-                float mean = MathF.FusedMultiplyAdd(grad, 1f - beta1, Flush(m[i]) * beta1);
-                float variance = MathF.FusedMultiplyAdd(grad * grad, 1f - beta2, Flush(v[i]) * beta2);
+                float mean = MathF.FusedMultiplyAdd(grad, 1f - beta1, SimdTiny.Flush(m[i]) * beta1);
+                float variance = MathF.FusedMultiplyAdd(grad * grad, 1f - beta2, SimdTiny.Flush(v[i]) * beta2);
                 m[i] = mean;
                 v[i] = variance;
                 float denominator = MathF.Sqrt(variance) / correction2Sqrt + epsilon;
