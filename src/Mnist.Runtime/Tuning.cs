@@ -14,6 +14,12 @@ public static class Tuning
     /// </summary>
     public const int ConvChunkFloats = 131_072;
 
+    /// <summary>
+    /// Multiply-adds per thread below which a direct convolution's forward pass stays on one thread: waking a helper costs
+    /// a few microseconds, so one image's conv1 (0.2 M) runs alone and its conv2 (2.6 M) is split in two.
+    /// </summary>
+    public const int DirectConvMultiplyAddsPerPart = 500_000;
+
     /// <summary>Columns of C per micro-kernel block of the SIMD GEMM (a block of 6 made RyuJIT spill the accumulators).</summary>
     public const int GemmPanelColumns = 4;
 

@@ -5,9 +5,10 @@ using static Mnist.Generators.Emitting.Names;
 namespace Mnist.Generators.Emitting
 {
     /// <summary>
-    /// A 2-D convolution: a first layer of stride 1 over a small patch directly (<c>DirectConvKernels</c>), any other
-    /// as matrix products over chunks of samples (<c>ConvKernels</c>: im2col, <c>columns · W</c>, col2im). Backward
-    /// passes the error on with the weights before they change, then writes the weight and bias gradients with SGD
+    /// A 2-D convolution. Forward, a convolution of stride 1 is computed directly (<c>DirectConvKernels</c>), any other as
+    /// matrix products over chunks of samples (<c>ConvKernels</c>: im2col, <c>columns · W</c>). Backward, a first layer of
+    /// stride 1 over a small patch computes its gradients directly too; any other goes through <c>ConvKernels</c> (col2im).
+    /// Backward passes the error on with the weights before they change, then writes the weight and bias gradients with SGD
     /// folded in (alpha −lr, beta 1), into the workspace, or for the optimizer, which then takes them.
     /// </summary>
     internal sealed class Conv2DEmitter : LayerEmitter
@@ -18,9 +19,13 @@ namespace Mnist.Generators.Emitting
         /// <summary>Mirrors <c>DirectConvKernels.MaxPatch</c>.</summary>
         private const int MaxDirectPatch = 32;
 
-        // A first layer of stride 1 over a small patch (1×3×3: 9 values) is computed directly on the samples: a product
-        // with a depth of 9 would spend its time packing and on transposes (measured: docs/ARCHITECTURE.md).
-        private static bool Direct(LayerEmitContext c) =>
+        // Forward, the direct kernel beat im2col and a BLAS product for both of the convnet's layers, at one image and at
+        // a batch, on every backend (measured: docs/ARCHITECTURE.md); it takes stride 1 only.
+        private static bool DirectForward(LayerEmitContext c) => Spec(c.Layer).Stride == 1;
+
+        // A first layer of stride 1 over a small patch (1×3×3: 9 values) computes its gradients directly on the samples: a
+        // product with a depth of 9 would spend its time packing and on transposes (measured: docs/ARCHITECTURE.md).
+        private static bool DirectBackward(LayerEmitContext c) =>
             c.ReadsBatch && Spec(c.Layer).Stride == 1 && (long)c.Layer.Input.Channels * Spec(c.Layer).Kernel * Spec(c.Layer).Kernel <= MaxDirectPatch;
 
         public override string RuntimeType => "global::Mnist.Conv2DLayer";
@@ -63,24 +68,18 @@ namespace Mnist.Generators.Emitting
         public override IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerEmitContext c)
         {
             var d = Spec(c.Layer);
-            if (Direct(c))
-            {
-                yield return ("Scratch", "global::Mnist.Kernels.DirectConvScratch", $"new global::Mnist.Kernels.DirectConvScratch({d.Window}, {Int(d.Filters)})", $"The padded planes, output rows and gradient sums of '{d.Name}', computed directly, per thread.");
-                yield break;
-            }
-            yield return ("Scratch", "global::Mnist.Kernels.Conv2DScratch", $"new global::Mnist.Kernels.Conv2DScratch({d.Window}, {Int(d.Filters)}, batchSize)",
-                $"The per-thread chunk buffers of '{d.Name}' (patch matrices, products, gradient sums).");
+            if (DirectForward(c))
+                yield return ("DirectScratch", "global::Mnist.Kernels.DirectConvScratch", $"new global::Mnist.Kernels.DirectConvScratch({d.Window}, {Int(d.Filters)})",
+                    $"The padded planes, output rows and gradient sums of '{d.Name}', computed directly, per thread.");
+            if (!DirectForward(c) || !DirectBackward(c))
+                yield return ("Scratch", "global::Mnist.Kernels.Conv2DScratch", $"new global::Mnist.Kernels.Conv2DScratch({d.Window}, {Int(d.Filters)}, batchSize)",
+                    $"The per-thread chunk buffers of '{d.Name}' (patch matrices, products, gradient sums).");
         }
 
         public override void EmitForward(LayerEmitContext c)
         {
-            var d = Spec(c.Layer);
-            if (Direct(c))
-            {
-                c.Line($"{DirectConvKernels}.Forward({c.Input}, {c.Self}, {c.Output}, {c.Buffer("Scratch")});");
-                return;
-            }
-            c.Line($"{ConvKernels}.Forward({c.Input}, {c.Self}, {c.Output}, {c.Buffer("Scratch")});");
+            if (DirectForward(c)) c.Line($"{DirectConvKernels}.Forward({c.Input}, {c.Self}, {c.Output}, {c.Buffer("DirectScratch")});");
+            else c.Line($"{ConvKernels}.Forward({c.Input}, {c.Self}, {c.Output}, {c.Buffer("Scratch")});");
         }
 
         public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
@@ -92,9 +91,9 @@ namespace Mnist.Generators.Emitting
             bool sgd = mode == BackwardMode.Sgd;
             string alpha = sgd ? "-learningRate" : "1f", beta = sgd ? "1f" : "0f";
             string weight = sgd ? $"{c.Self}.Weight" : $"{c.Gradient}.Weight", bias = sgd ? $"{c.Self}.Bias" : $"{c.Gradient}.Bias";
-            if (Direct(c))
+            if (DirectBackward(c))
             {
-                c.Line($"{DirectConvKernels}.WeightGradient({c.Input}, {c.Self}, {c.Delta}, {alpha}, {beta}, {Values}({weight}), {Values}({bias}), {c.Buffer("Scratch")});");
+                c.Line($"{DirectConvKernels}.WeightGradient({c.Input}, {c.Self}, {c.Delta}, {alpha}, {beta}, {Values}({weight}), {Values}({bias}), {c.Buffer("DirectScratch")});");
                 EmitUpdate(c, mode, weightIndex, biasIndex);
                 return;
             }
@@ -113,11 +112,11 @@ namespace Mnist.Generators.Emitting
         public override void EmitProducts(LayerEmitContext c)
         {
             var d = Spec(c.Layer);
-            if (Direct(c)) return; // nothing of it reaches the BLAS
             string filters = Int(d.Filters), patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel);
             // a chunk of samples at a time (Conv2DScratch.Chunk)
             string columns = $"{Positions(d)} * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk({patch}, {Positions(d)}))";
-            c.Line($"products.Add(new {GemmShape}(false, false, {columns}, {filters}, {patch}));");
+            if (!DirectForward(c)) c.Line($"products.Add(new {GemmShape}(false, false, {columns}, {filters}, {patch}));");
+            if (DirectBackward(c)) return; // nothing else of it reaches the BLAS
             c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {patch}, {columns}));");
             if (!c.ReadsBatch) c.Line($"products.Add(new {GemmShape}(false, true, {columns}, {patch}, {filters}));");
         }

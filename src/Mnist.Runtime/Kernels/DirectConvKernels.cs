@@ -4,17 +4,20 @@ using Mnist.LinearAlgebra;
 namespace Mnist.Kernels;
 
 /// <summary>
-/// A convolution of stride 1 with a small patch (a first layer over one or a few channels: 1 × 3 × 3 is 9
-/// values), computed directly on NCHW samples: each sample is copied once into a zero-padded plane, and an
-/// output row is then a contiguous run of that plane read at the patch's offsets — computed on a grid as
-/// wide as the padded input, whose extra columns are dropped. No patch matrix, no transposes; bias and
-/// activation are applied as the outputs are written. Backward computes the weight and bias gradients the
-/// same way (a first layer has no error to pass on). Blocks of four filters share each load of the input.
+/// A convolution of stride 1 computed directly on NCHW samples: each sample is copied once into zero-padded planes,
+/// and an output row is then a contiguous run of a plane read at the patch's offsets — computed on a grid as wide as
+/// the padded input, whose extra columns are dropped. No patch matrix, no transposes; bias and activation are applied
+/// as the outputs are written. The forward pass takes blocks of four filters × three vectors of the grid, so that each
+/// load of the input serves four filters and each broadcast weight three vectors; it is faster than im2col and a BLAS
+/// product for the convnet's conv1 and conv2 alike, one image or a batch (docs/ARCHITECTURE.md), and its work items —
+/// a sample's block of filters — split over the threads down to one image. The weight and bias gradients of a first
+/// layer over a small patch (<see cref="MaxPatch"/>) are computed the same way (a first layer passes no error on);
+/// any other backward pass goes through <see cref="ConvKernels"/>.
 /// </summary>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static unsafe class DirectConvKernels
 {
-    /// <summary>Patches up to this size go the direct way (the generator decides at compile time).</summary>
+    /// <summary>A first layer over at most this many patch values computes its gradients directly (the generator decides at compile time).</summary>
     public const int MaxPatch = 32;
 
     /// <summary>Floats of scratch one thread needs for <paramref name="w"/>.</summary>
@@ -31,29 +34,43 @@ public static unsafe class DirectConvKernels
         return w.Channels * ph * pw + Round(w.OutputHeight * pw) + (w.Size - 1) * (pw + 1) + 64;
     }
 
-    private static int Round(int n) => (n + 63) / 64 * 64;
+    // the wide grid in whole blocks of three vectors of the widest width (16 floats); a narrower width's block divides it
+    private static int Round(int n) => (n + 47) / 48 * 48;
+
+    // filters in blocks of four
+    internal static int Groups(int filters) => (filters + 3) / 4;
 
     /// <summary>output = activation(W ⊛ input + b) for every sample, split over the threads.</summary>
     public static void Forward(Matrix<float> input, Conv2DLayer layer, Matrix<float> output, DirectConvScratch scratch)
     {
+        RequireStride1(layer);
         ConvKernels.Check(input, layer.Window.InputFeatures, output.ColumnCount, nameof(input));
         ConvKernels.Check(output, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(output));
         scratch.Begin(forward: true, input, layer, output, 0f, 0f, null, null);
-        ForkJoin.Run(scratch, Math.Min(scratch.Parts, ForkJoin.PartsFor(input.ColumnCount)));
+        var w = layer.Window;
+        long multiplyAdds = (long)input.ColumnCount * layer.Filters * w.Patch * w.OutputHeight * (w.Width + 2 * w.Padding);
+        int items = input.ColumnCount * Groups(layer.Filters);
+        ForkJoin.Run(scratch, (int)Math.Clamp(multiplyAdds / Tuning.DirectConvMultiplyAddsPerPart, 1, Math.Min(scratch.Parts, items)));
     }
 
     /// <summary>weightTarget = alpha · dL/dW + beta · weightTarget, and the same for the bias, from delta (d loss / d pre-activation output, NCHW).</summary>
     public static void WeightGradient(Matrix<float> input, Conv2DLayer layer, Matrix<float> delta, float alpha, float beta, float[] weightTarget, float[] biasTarget, DirectConvScratch scratch)
     {
+        RequireStride1(layer);
         ConvKernels.Check(delta, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(delta));
         scratch.Begin(forward: false, input, layer, delta, alpha, beta, weightTarget, biasTarget);
         ForkJoin.Run(scratch, Math.Min(scratch.Parts, ForkJoin.PartsFor(input.ColumnCount)));
         scratch.FinishGradients();
     }
 
-    internal static void Forward(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int first, int count, float[] scratch)
+    private static void RequireStride1(Conv2DLayer layer)
     {
-        var kernel = new ForwardKernel(input, w, weight, bias, activation, output, first, count, scratch);
+        if (layer.Window.Stride != 1) throw new ArgumentException($"'{layer.Name}' has stride {layer.Window.Stride}; the direct kernels take stride 1 (ConvKernels takes any)", nameof(layer));
+    }
+
+    internal static void Forward(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int firstItem, int lastItem, float[] scratch)
+    {
+        var kernel = new ForwardKernel(input, w, weight, bias, activation, output, firstItem, lastItem, scratch);
         SimdWidth.Run(ref kernel);
     }
 
@@ -82,49 +99,59 @@ public static unsafe class DirectConvKernels
                 for (int j = 0; j < w.Size; j++) offsets[t++] = (c * ph + i) * pw + j;
     }
 
-    private readonly struct ForwardKernel(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int first, int count, float[] scratch) : ISimdKernel
+    // items [firstItem, lastItem) of samples × filter groups: item = sample · groups + group, a group being 4 filters
+    private readonly struct ForwardKernel(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int firstItem, int lastItem, float[] scratch) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
-            int pw = w.Width + 2 * w.Padding, ph = w.Height + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
-            int patch = w.Patch, filters = bias.Length, positions = outH * outW, wide = Round(outH * pw);
-            int paddedLength = PaddedLength(w);
+            int pw = w.Width + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
+            int patch = w.Patch, filters = bias.Length, positions = outH * outW, span = outH * pw, wide = Round(span);
+            int paddedLength = PaddedLength(w), groups = Groups(filters), c = TV.Count;
             Span<int> offsets = stackalloc int[patch];
             Offsets(w, offsets);
+            fixed (int* o = offsets)
             fixed (float* x = input, y = output, wt = weight, b = bias, s = scratch)
             {
                 float* padded = s, rows = s + paddedLength;
-                for (int n = first; n < first + count; n++)
+                int paddedSample = -1;
+                for (int item = firstItem; item < lastItem; item++)
                 {
-                    Pad(x + (long)n * w.InputFeatures, w, padded, paddedLength);
-                    for (int f0 = 0; f0 < filters; f0 += 4)
+                    int n = item / groups, f0 = item % groups * 4, count = Math.Min(4, filters - f0);
+                    if (n != paddedSample) Pad(x + (long)n * w.InputFeatures, w, padded, paddedLength);
+                    paddedSample = n;
+                    float* w0 = wt + f0 * patch, w1 = wt + Math.Min(f0 + 1, filters - 1) * patch, w2 = wt + Math.Min(f0 + 2, filters - 1) * patch, w3 = wt + Math.Min(f0 + 3, filters - 1) * patch;
+                    // three vectors of the wide grid × four filters: each broadcast weight serves three vectors, each load four filters
+                    for (int q = 0; q < span; q += 3 * c)
                     {
-                        int count = Math.Min(4, filters - f0);
-                        float* w0 = wt + f0 * patch, w1 = wt + Math.Min(f0 + 1, filters - 1) * patch, w2 = wt + Math.Min(f0 + 2, filters - 1) * patch, w3 = wt + Math.Min(f0 + 3, filters - 1) * patch;
-                        for (int q = 0; q < outH * pw; q += TV.Count)
+                        TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero;
+                        TV c0 = TV.Zero, c1 = TV.Zero, c2 = TV.Zero, c3 = TV.Zero;
+                        float* src = padded + q;
+                        for (int t = 0; t < patch; t++)
                         {
-                            TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero;
-                            for (int t = 0; t < patch; t++)
-                            {
-                                TV v = TV.Load(padded + q + offsets[t]);
-                                a0 = TV.MultiplyAdd(TV.Broadcast(w0[t]), v, a0);
-                                a1 = TV.MultiplyAdd(TV.Broadcast(w1[t]), v, a1);
-                                a2 = TV.MultiplyAdd(TV.Broadcast(w2[t]), v, a2);
-                                a3 = TV.MultiplyAdd(TV.Broadcast(w3[t]), v, a3);
-                            }
-                            TV.Store(a0, rows + q);
-                            TV.Store(a1, rows + wide + q);
-                            TV.Store(a2, rows + 2 * wide + q);
-                            TV.Store(a3, rows + 3 * wide + q);
+                            float* at = src + o[t];
+                            TV u = TV.Load(at), v = TV.Load(at + c), z = TV.Load(at + 2 * c);
+                            TV k = TV.Broadcast(w0[t]);
+                            a0 = TV.MultiplyAdd(k, u, a0); b0 = TV.MultiplyAdd(k, v, b0); c0 = TV.MultiplyAdd(k, z, c0);
+                            k = TV.Broadcast(w1[t]);
+                            a1 = TV.MultiplyAdd(k, u, a1); b1 = TV.MultiplyAdd(k, v, b1); c1 = TV.MultiplyAdd(k, z, c1);
+                            k = TV.Broadcast(w2[t]);
+                            a2 = TV.MultiplyAdd(k, u, a2); b2 = TV.MultiplyAdd(k, v, b2); c2 = TV.MultiplyAdd(k, z, c2);
+                            k = TV.Broadcast(w3[t]);
+                            a3 = TV.MultiplyAdd(k, u, a3); b3 = TV.MultiplyAdd(k, v, b3); c3 = TV.MultiplyAdd(k, z, c3);
                         }
-                        for (int k = 0; k < count; k++)
-                        {
-                            float* plane = y + (long)n * filters * positions + (long)(f0 + k) * positions, row = rows + k * wide;
-                            float bk = b[f0 + k];
-                            for (int oh = 0; oh < outH; oh++)
-                                System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(row + oh * pw, outW), bk, new Span<float>(plane + oh * outW, outW));
-                            DenseKernels.Activate(new Span<float>(plane, positions), activation);
-                        }
+                        float* r = rows + q;
+                        TV.Store(a0, r); TV.Store(b0, r + c); TV.Store(c0, r + 2 * c);
+                        TV.Store(a1, r + wide); TV.Store(b1, r + wide + c); TV.Store(c1, r + wide + 2 * c);
+                        TV.Store(a2, r + 2 * wide); TV.Store(b2, r + 2 * wide + c); TV.Store(c2, r + 2 * wide + 2 * c);
+                        TV.Store(a3, r + 3 * wide); TV.Store(b3, r + 3 * wide + c); TV.Store(c3, r + 3 * wide + 2 * c);
+                    }
+                    for (int k = 0; k < count; k++)
+                    {
+                        float* plane = y + (long)n * filters * positions + (long)(f0 + k) * positions, row = rows + k * wide;
+                        float bk = b[f0 + k];
+                        for (int oh = 0; oh < outH; oh++)
+                            System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(row + oh * pw, outW), bk, new Span<float>(plane + oh * outW, outW));
+                        DenseKernels.Activate(new Span<float>(plane, positions), activation);
                     }
                 }
             }
@@ -237,14 +264,15 @@ public sealed class DirectConvScratch : IPartedWork
 
     void IPartedWork.Run(int part, int parts)
     {
-        var (first, last) = ForkJoin.Slice(_input!.ColumnCount, part, parts);
-        int count = last - first;
         var layer = _layer!;
         if (_forward)
         {
-            DirectConvKernels.Forward(Gemm.Values(_input), layer.Window, Gemm.Values(layer.Weight), Gemm.Values(layer.Bias), layer.Activation, Gemm.Values(_other!), first, count, _scratch[part]);
+            var (firstItem, lastItem) = ForkJoin.Slice(_input!.ColumnCount * DirectConvKernels.Groups(layer.Filters), part, parts);
+            DirectConvKernels.Forward(Gemm.Values(_input), layer.Window, Gemm.Values(layer.Weight), Gemm.Values(layer.Bias), layer.Activation, Gemm.Values(_other!), firstItem, lastItem, _scratch[part]);
             return;
         }
+        var (first, last) = ForkJoin.Slice(_input!.ColumnCount, part, parts);
+        int count = last - first;
         DirectConvKernels.Gradient(Gemm.Values(_input), layer.Window, Gemm.Values(_other!), _other!.RowCount, first, count, _sums[part], layer.Filters, _scratch[part]);
     }
 

@@ -90,11 +90,11 @@ partial class ConvNet : global::Mnist.INetwork
     {
         workspace.Begin(batch);
         // conv1: conv2d 1×28×28 → 32×26×26, 3×3 kernel, ReLU
-        global::Mnist.Kernels.DirectConvKernels.Forward(workspace.InputMatrix, Conv1, workspace.Conv1Output, workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.Forward(workspace.InputMatrix, Conv1, workspace.Conv1Output, workspace.Conv1DirectScratch);
         // pool1: max pooling 32×26×26 → 32×13×13, 2×2 windows
         global::Mnist.Kernels.PoolKernels.Forward(Pool1, workspace.Conv1Output, workspace.Pool1Output, workspace.Pool1Scratch);
         // conv2: conv2d 32×13×13 → 64×11×11, 3×3 kernel, ReLU
-        global::Mnist.Kernels.ConvKernels.Forward(workspace.Pool1Output, Conv2, workspace.Conv2Output, workspace.Conv2Scratch);
+        global::Mnist.Kernels.DirectConvKernels.Forward(workspace.Pool1Output, Conv2, workspace.Conv2Output, workspace.Conv2DirectScratch);
         // pool2: max pooling 64×11×11 → 64×5×5, 2×2 windows
         global::Mnist.Kernels.PoolKernels.Forward(Pool2, workspace.Conv2Output, workspace.Pool2Output, workspace.Pool2Scratch);
         // dropout6: dropout 0.5 of 1600
@@ -125,7 +125,7 @@ partial class ConvNet : global::Mnist.INetwork
         global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1DirectScratch);
     }
 
     /// <summary>
@@ -152,7 +152,7 @@ partial class ConvNet : global::Mnist.INetwork
         global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), workspace.Conv1DirectScratch);
         return loss;
     }
 
@@ -185,7 +185,7 @@ partial class ConvNet : global::Mnist.INetwork
         global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
         global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
-        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1Scratch);
+        global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1DirectScratch);
         update.Update(0, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight));
         update.Update(1, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias));
         return loss;
@@ -206,7 +206,6 @@ partial class ConvNet : global::Mnist.INetwork
         // conv1
         // pool1
         // conv2
-        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, false, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121)), 64, 288));
         products.Add(new global::Mnist.LinearAlgebra.GemmShape(true, false, 64, 288, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121))));
         products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, true, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121)), 288, 64));
         // pool2
@@ -280,12 +279,13 @@ partial class ConvNet : global::Mnist.INetwork
             FcGradient = fcGradient;
             Conv1Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(21632, batchSize);
             Conv1Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(21632, batchSize);
-            Conv1Scratch = new global::Mnist.Kernels.DirectConvScratch(new global::Mnist.Window2D(1, 28, 28, 3, 1, 0), 32);
+            Conv1DirectScratch = new global::Mnist.Kernels.DirectConvScratch(new global::Mnist.Window2D(1, 28, 28, 3, 1, 0), 32);
             Pool1Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(5408, batchSize);
             Pool1Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(5408, batchSize);
             Pool1Scratch = new global::Mnist.Kernels.Pool2DScratch(true, 5408, batchSize);
             Conv2Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(7744, batchSize);
             Conv2Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(7744, batchSize);
+            Conv2DirectScratch = new global::Mnist.Kernels.DirectConvScratch(new global::Mnist.Window2D(32, 13, 13, 3, 1, 0), 64);
             Conv2Scratch = new global::Mnist.Kernels.Conv2DScratch(new global::Mnist.Window2D(32, 13, 13, 3, 1, 0), 64, batchSize);
             Pool2Output = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
             Pool2Delta = global::MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(1600, batchSize);
@@ -307,7 +307,7 @@ partial class ConvNet : global::Mnist.INetwork
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv1Delta { get; }
 
         /// <summary>The padded planes, output rows and gradient sums of 'conv1', computed directly, per thread.</summary>
-        public global::Mnist.Kernels.DirectConvScratch Conv1Scratch { get; }
+        public global::Mnist.Kernels.DirectConvScratch Conv1DirectScratch { get; }
 
         /// <summary>Output of 'pool1', 32×13×13 per sample × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pool1Output { get; }
@@ -326,6 +326,9 @@ partial class ConvNet : global::Mnist.INetwork
 
         /// <summary>Gradient of the loss with respect to the output of 'conv2' (turned in place into what the layer's backward needs), × batch.</summary>
         public global::MathNet.Numerics.LinearAlgebra.Matrix<float> Conv2Delta { get; }
+
+        /// <summary>The padded planes, output rows and gradient sums of 'conv2', computed directly, per thread.</summary>
+        public global::Mnist.Kernels.DirectConvScratch Conv2DirectScratch { get; }
 
         /// <summary>The per-thread chunk buffers of 'conv2' (patch matrices, products, gradient sums).</summary>
         public global::Mnist.Kernels.Conv2DScratch Conv2Scratch { get; }
