@@ -146,6 +146,40 @@ public class ConvKernelTests
     }
 
     [Theory]
+    [InlineData(32, 13, 13, 3, 0, 64, 1)] // conv2 of the convnet, one image: its filter blocks split over the threads
+    [InlineData(32, 13, 13, 3, 0, 10, 3)] // a last block of two filters
+    [InlineData(5, 17, 9, 5, 2, 7, 2)] // padding, a wide grid of 17 × 13 that ends inside a block of vectors
+    [InlineData(2, 30, 31, 7, 3, 4, 1)]
+    public void Direct_forward_equals_the_naive_convolution_with_its_activation(int channels, int height, int width, int size, int padding, int filters, int samples)
+    {
+        var g = new Window2D(channels, height, width, size, 1, padding);
+        var layer = new Conv2DLayer("c", g, filters, Activation.ReLU, new Random(2));
+        var weight = layer.Parameters[0].Values.ToArray();
+        var x = Random(g.InputFeatures, samples, 1);
+        var y = Matrix<float>.Build.Dense(filters * g.Positions, samples, float.NaN);
+        var scratch = new DirectConvScratch(g, filters);
+        for (int repeat = 0; repeat < 2; repeat++) // the scratch is reused: nothing of one call leaks into the next
+        {
+            DirectConvKernels.Forward(x, layer, y, scratch);
+            for (int n = 0; n < samples; n++)
+                for (int f = 0; f < filters; f++)
+                    for (int i = 0; i < g.OutputHeight; i++)
+                        for (int j = 0; j < g.OutputWidth; j++)
+                            Close(Math.Max(0, NaiveConv(x, g, weight, f, n, i, j) + layer.Bias[f]), y[(f * g.OutputHeight + i) * g.OutputWidth + j, n]);
+            x = Random(g.InputFeatures, samples, 2);
+        }
+    }
+
+    [Fact]
+    public void Direct_kernels_refuse_a_stride_other_than_one()
+    {
+        var g = new Window2D(1, 9, 9, 3, 2, 0);
+        var layer = new Conv2DLayer("c2", g, 4, Activation.Identity, new Random(2));
+        var error = Assert.Throws<ArgumentException>(() => DirectConvKernels.Forward(Random(g.InputFeatures, 1, 1), layer, Matrix<float>.Build.Dense(4 * g.Positions, 1), new DirectConvScratch(g, 4)));
+        Assert.Contains("stride 2", error.Message);
+    }
+
+    [Theory]
     [InlineData(32, 13, 13, 3, 1, 0, 10)] // conv2 of the convnet: chunks of 3 samples, split over the threads
     [InlineData(4, 15, 14, 5, 2, 2, 7)]
     public void Chunked_forward_and_backward_equal_the_naive_convolution_and_its_gradients(int channels, int height, int width, int size, int stride, int padding, int samples)
@@ -200,12 +234,15 @@ public class ConvKernelTests
     [Theory]
     [InlineData(2, 2, 7)] // the specialised 2×2 path, rows too short for a vector
     [InlineData(2, 2, 41)] // the specialised 2×2 path with vectors, and an odd width
-    [InlineData(3, 2, 7)] // the general one, overlapping windows
+    [InlineData(2, 2, 26)] // blocks of eight windows, the last overlapping (pool1 of the convnet: 13 windows a row)
+    [InlineData(2, 2, 11)] // blocks of four (pool2: 5 windows a row)
+    [InlineData(3, 2, 7)] // the general one (gathered eight windows at a time), overlapping windows
     [InlineData(2, 1, 7)]
     public void Max_pooling_takes_the_first_of_equal_maxima_propagates_nan_and_routes_the_gradient_there(int size, int stride, int width)
     {
         var g = new Window2D(2, 6, width, size, stride);
-        var x = Matrix<float>.Build.Dense(g.InputFeatures, 2, (r, n) => (r * 7 + n * 3) % 5 / 4f); // many ties
+        var random = new Random(5);
+        var x = Matrix<float>.Build.Dense(g.InputFeatures, 2, (_, _) => random.Next(3) / 2f); // ties in every direction of a window
         x[3, 1] = float.NaN;
         x[width * 2 + 5, 0] = float.NaN;
         x[width * 2 + 6, 0] = float.NaN; // two NaNs in one window: the later one wins
