@@ -15,10 +15,11 @@ public static class Tuning
     public const int ConvChunkFloats = 131_072;
 
     /// <summary>
-    /// Multiply-adds per thread below which a direct convolution's forward pass stays on one thread: waking a helper costs
-    /// a few microseconds, so one image's conv1 (0.2 M) runs alone and its conv2 (2.6 M) is split in two.
+    /// Multiply-adds per thread below which a direct convolution's forward pass stays on one thread. One image's conv2
+    /// (2.6 M) split in two took 33 -> 20 µs in a loop of its own, but the whole image 51.5 -> 61.8 µs: between two
+    /// images the helper has gone to sleep, and waking it costs more than it saves.
     /// </summary>
-    public const int DirectConvMultiplyAddsPerPart = 500_000;
+    public const int DirectConvMultiplyAddsPerPart = 4_000_000;
 
     /// <summary>Columns of C per micro-kernel block of the SIMD GEMM (a block of 6 made RyuJIT spill the accumulators).</summary>
     public const int GemmPanelColumns = 4;

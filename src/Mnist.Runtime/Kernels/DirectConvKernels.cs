@@ -7,10 +7,11 @@ namespace Mnist.Kernels;
 /// A convolution of stride 1 computed directly on NCHW samples: each sample is copied once into zero-padded planes,
 /// and an output row is then a contiguous run of a plane read at the patch's offsets — computed on a grid as wide as
 /// the padded input, whose extra columns are dropped. No patch matrix, no transposes; bias and activation are applied
-/// as the outputs are written. The forward pass takes blocks of four filters × three vectors of the grid, so that each
-/// load of the input serves four filters and each broadcast weight three vectors; it is faster than im2col and a BLAS
-/// product for the convnet's conv1 and conv2 alike, one image or a batch (docs/ARCHITECTURE.md), and its work items —
-/// a sample's block of filters — split over the threads down to one image. The weight and bias gradients of a first
+/// as the outputs are written. The forward pass takes blocks of eight filters (four below AVX-512) × three vectors of
+/// the grid, so that each load of the input serves the block's filters and each broadcast weight three vectors; it is
+/// faster than im2col and a BLAS product for the convnet's conv1 and conv2 alike, one image or a batch
+/// (docs/ARCHITECTURE.md), and its work items — a sample's block of filters — split over the threads when a split pays
+/// (<see cref="Tuning.DirectConvMultiplyAddsPerPart"/>). The weight and bias gradients of a first
 /// layer over a small patch (<see cref="MaxPatch"/>) are computed the same way (a first layer passes no error on);
 /// any other backward pass goes through <see cref="ConvKernels"/>.
 /// </summary>
@@ -24,7 +25,7 @@ public static unsafe class DirectConvKernels
     internal static int ScratchLength(Window2D w)
     {
         int paddedWidth = w.Width + 2 * w.Padding;
-        return PaddedLength(w) + 4 * Round(w.OutputHeight * paddedWidth);
+        return PaddedLength(w) + 8 * Round(w.OutputHeight * paddedWidth);
     }
 
     // the padded planes, read up to one vector past the last wide output at the largest offset
@@ -37,8 +38,10 @@ public static unsafe class DirectConvKernels
     // the wide grid in whole blocks of three vectors of the widest width (16 floats); a narrower width's block divides it
     private static int Round(int n) => (n + 47) / 48 * 48;
 
-    // filters in blocks of four
-    internal static int Groups(int filters) => (filters + 3) / 4;
+    // filters per work item: eight where the vector registers hold 24 accumulators (AVX-512: 32 of them), else four
+    internal static int FiltersPerBlock => SimdWidth.Floats >= 16 ? 8 : 4;
+
+    internal static int Groups(int filters) => (filters + FiltersPerBlock - 1) / FiltersPerBlock;
 
     /// <summary>output = activation(W ⊛ input + b) for every sample, split over the threads.</summary>
     public static void Forward(Matrix<float> input, Conv2DLayer layer, Matrix<float> output, DirectConvScratch scratch)
@@ -99,14 +102,14 @@ public static unsafe class DirectConvKernels
                 for (int j = 0; j < w.Size; j++) offsets[t++] = (c * ph + i) * pw + j;
     }
 
-    // items [firstItem, lastItem) of samples × filter groups: item = sample · groups + group, a group being 4 filters
+    // items [firstItem, lastItem) of samples × filter groups: item = sample · groups + group (FiltersPerBlock filters)
     private readonly struct ForwardKernel(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int firstItem, int lastItem, float[] scratch) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
             int pw = w.Width + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
             int patch = w.Patch, filters = bias.Length, positions = outH * outW, span = outH * pw, wide = Round(span);
-            int paddedLength = PaddedLength(w), groups = Groups(filters), c = TV.Count;
+            int paddedLength = PaddedLength(w), block = FiltersPerBlock, groups = Groups(filters);
             Span<int> offsets = stackalloc int[patch];
             Offsets(w, offsets);
             fixed (int* o = offsets)
@@ -116,45 +119,120 @@ public static unsafe class DirectConvKernels
                 int paddedSample = -1;
                 for (int item = firstItem; item < lastItem; item++)
                 {
-                    int n = item / groups, f0 = item % groups * 4, count = Math.Min(4, filters - f0);
+                    int n = item / groups, f0 = item % groups * block, count = Math.Min(block, filters - f0);
                     if (n != paddedSample) Pad(x + (long)n * w.InputFeatures, w, padded, paddedLength);
                     paddedSample = n;
-                    float* w0 = wt + f0 * patch, w1 = wt + Math.Min(f0 + 1, filters - 1) * patch, w2 = wt + Math.Min(f0 + 2, filters - 1) * patch, w3 = wt + Math.Min(f0 + 3, filters - 1) * patch;
-                    // three vectors of the wide grid × four filters: each broadcast weight serves three vectors, each load four filters
-                    for (int q = 0; q < span; q += 3 * c)
-                    {
-                        TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero;
-                        TV c0 = TV.Zero, c1 = TV.Zero, c2 = TV.Zero, c3 = TV.Zero;
-                        float* src = padded + q;
-                        for (int t = 0; t < patch; t++)
-                        {
-                            float* at = src + o[t];
-                            TV u = TV.Load(at), v = TV.Load(at + c), z = TV.Load(at + 2 * c);
-                            TV k = TV.Broadcast(w0[t]);
-                            a0 = TV.MultiplyAdd(k, u, a0); b0 = TV.MultiplyAdd(k, v, b0); c0 = TV.MultiplyAdd(k, z, c0);
-                            k = TV.Broadcast(w1[t]);
-                            a1 = TV.MultiplyAdd(k, u, a1); b1 = TV.MultiplyAdd(k, v, b1); c1 = TV.MultiplyAdd(k, z, c1);
-                            k = TV.Broadcast(w2[t]);
-                            a2 = TV.MultiplyAdd(k, u, a2); b2 = TV.MultiplyAdd(k, v, b2); c2 = TV.MultiplyAdd(k, z, c2);
-                            k = TV.Broadcast(w3[t]);
-                            a3 = TV.MultiplyAdd(k, u, a3); b3 = TV.MultiplyAdd(k, v, b3); c3 = TV.MultiplyAdd(k, z, c3);
-                        }
-                        float* r = rows + q;
-                        TV.Store(a0, r); TV.Store(b0, r + c); TV.Store(c0, r + 2 * c);
-                        TV.Store(a1, r + wide); TV.Store(b1, r + wide + c); TV.Store(c1, r + wide + 2 * c);
-                        TV.Store(a2, r + 2 * wide); TV.Store(b2, r + 2 * wide + c); TV.Store(c2, r + 2 * wide + 2 * c);
-                        TV.Store(a3, r + 3 * wide); TV.Store(b3, r + 3 * wide + c); TV.Store(c3, r + 3 * wide + 2 * c);
-                    }
+                    if (block == 8) Block8<TV>(padded, o, patch, span, wt, f0, filters, rows, wide);
+                    else Block4<TV>(padded, o, patch, span, wt, f0, filters, rows, wide);
                     for (int k = 0; k < count; k++)
                     {
                         float* plane = y + (long)n * filters * positions + (long)(f0 + k) * positions, row = rows + k * wide;
-                        float bk = b[f0 + k];
-                        for (int oh = 0; oh < outH; oh++)
-                            System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(row + oh * pw, outW), bk, new Span<float>(plane + oh * outW, outW));
+                        BiasRows<TV>(row, pw, b[f0 + k], plane, outW, outH);
                         DenseKernels.Activate(new Span<float>(plane, positions), activation);
                     }
                 }
             }
+        }
+    }
+
+    // plane[oh · outW + ow] = row[oh · pw + ow] + bias: the wide grid's rows without their extra columns; a row's last
+    // vector overlaps the one before it (it writes the same sums again) instead of a scalar tail (a call per row cost
+    // ~4 µs of one image's conv1)
+    private static void BiasRows<TV>(float* row, int pw, float bias, float* plane, int outW, int outH) where TV : struct, ISimdVector<TV>
+    {
+        int c = TV.Count;
+        var vBias = TV.Broadcast(bias);
+        for (int oh = 0; oh < outH; oh++)
+        {
+            float* src = row + oh * pw, dst = plane + oh * outW;
+            if (outW < c)
+            {
+                for (int j = 0; j < outW; j++) dst[j] = src[j] + bias;
+                continue;
+            }
+            for (int j = 0; ; j += c)
+            {
+                int at = Math.Min(j, outW - c);
+                TV.Store(TV.Add(TV.Load(src + at), vBias), dst + at);
+                if (at == outW - c) break;
+            }
+        }
+    }
+
+    // filters [f0, f0 + 4) (the last repeated past the end) × the wide grid, three vectors at a time: each broadcast weight
+    // serves three vectors, each load four filters (12 accumulators: AVX2's 16 registers hold them)
+    private static void Block4<TV>(float* padded, int* o, int patch, int span, float* wt, int f0, int filters, float* rows, int wide) where TV : struct, ISimdVector<TV>
+    {
+        int c = TV.Count;
+        float* w0 = wt + f0 * patch, w1 = wt + Math.Min(f0 + 1, filters - 1) * patch, w2 = wt + Math.Min(f0 + 2, filters - 1) * patch, w3 = wt + Math.Min(f0 + 3, filters - 1) * patch;
+        for (int q = 0; q < span; q += 3 * c)
+        {
+            TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero;
+            TV c0 = TV.Zero, c1 = TV.Zero, c2 = TV.Zero, c3 = TV.Zero;
+            float* src = padded + q;
+            for (int t = 0; t < patch; t++)
+            {
+                float* at = src + o[t];
+                TV u = TV.Load(at), v = TV.Load(at + c), z = TV.Load(at + 2 * c);
+                TV k = TV.Broadcast(w0[t]);
+                a0 = TV.MultiplyAdd(k, u, a0); b0 = TV.MultiplyAdd(k, v, b0); c0 = TV.MultiplyAdd(k, z, c0);
+                k = TV.Broadcast(w1[t]);
+                a1 = TV.MultiplyAdd(k, u, a1); b1 = TV.MultiplyAdd(k, v, b1); c1 = TV.MultiplyAdd(k, z, c1);
+                k = TV.Broadcast(w2[t]);
+                a2 = TV.MultiplyAdd(k, u, a2); b2 = TV.MultiplyAdd(k, v, b2); c2 = TV.MultiplyAdd(k, z, c2);
+                k = TV.Broadcast(w3[t]);
+                a3 = TV.MultiplyAdd(k, u, a3); b3 = TV.MultiplyAdd(k, v, b3); c3 = TV.MultiplyAdd(k, z, c3);
+            }
+            float* r = rows + q;
+            TV.Store(a0, r); TV.Store(b0, r + c); TV.Store(c0, r + 2 * c);
+            TV.Store(a1, r + wide); TV.Store(b1, r + wide + c); TV.Store(c1, r + wide + 2 * c);
+            TV.Store(a2, r + 2 * wide); TV.Store(b2, r + 2 * wide + c); TV.Store(c2, r + 2 * wide + 2 * c);
+            TV.Store(a3, r + 3 * wide); TV.Store(b3, r + 3 * wide + c); TV.Store(c3, r + 3 * wide + 2 * c);
+        }
+    }
+
+    // filters [f0, f0 + 8) as Block4: 24 accumulators, for AVX-512's 32 registers (fewer loads per multiply-add)
+    private static void Block8<TV>(float* padded, int* o, int patch, int span, float* wt, int f0, int filters, float* rows, int wide) where TV : struct, ISimdVector<TV>
+    {
+        int c = TV.Count;
+        float* w0 = wt + f0 * patch, w1 = wt + Math.Min(f0 + 1, filters - 1) * patch, w2 = wt + Math.Min(f0 + 2, filters - 1) * patch, w3 = wt + Math.Min(f0 + 3, filters - 1) * patch;
+        float* w4 = wt + Math.Min(f0 + 4, filters - 1) * patch, w5 = wt + Math.Min(f0 + 5, filters - 1) * patch, w6 = wt + Math.Min(f0 + 6, filters - 1) * patch, w7 = wt + Math.Min(f0 + 7, filters - 1) * patch;
+        for (int q = 0; q < span; q += 3 * c)
+        {
+            TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, a4 = TV.Zero, a5 = TV.Zero, a6 = TV.Zero, a7 = TV.Zero;
+            TV b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero, b4 = TV.Zero, b5 = TV.Zero, b6 = TV.Zero, b7 = TV.Zero;
+            TV c0 = TV.Zero, c1 = TV.Zero, c2 = TV.Zero, c3 = TV.Zero, c4 = TV.Zero, c5 = TV.Zero, c6 = TV.Zero, c7 = TV.Zero;
+            float* src = padded + q;
+            for (int t = 0; t < patch; t++)
+            {
+                float* at = src + o[t];
+                TV u = TV.Load(at), v = TV.Load(at + c), z = TV.Load(at + 2 * c);
+                TV k = TV.Broadcast(w0[t]);
+                a0 = TV.MultiplyAdd(k, u, a0); b0 = TV.MultiplyAdd(k, v, b0); c0 = TV.MultiplyAdd(k, z, c0);
+                k = TV.Broadcast(w1[t]);
+                a1 = TV.MultiplyAdd(k, u, a1); b1 = TV.MultiplyAdd(k, v, b1); c1 = TV.MultiplyAdd(k, z, c1);
+                k = TV.Broadcast(w2[t]);
+                a2 = TV.MultiplyAdd(k, u, a2); b2 = TV.MultiplyAdd(k, v, b2); c2 = TV.MultiplyAdd(k, z, c2);
+                k = TV.Broadcast(w3[t]);
+                a3 = TV.MultiplyAdd(k, u, a3); b3 = TV.MultiplyAdd(k, v, b3); c3 = TV.MultiplyAdd(k, z, c3);
+                k = TV.Broadcast(w4[t]);
+                a4 = TV.MultiplyAdd(k, u, a4); b4 = TV.MultiplyAdd(k, v, b4); c4 = TV.MultiplyAdd(k, z, c4);
+                k = TV.Broadcast(w5[t]);
+                a5 = TV.MultiplyAdd(k, u, a5); b5 = TV.MultiplyAdd(k, v, b5); c5 = TV.MultiplyAdd(k, z, c5);
+                k = TV.Broadcast(w6[t]);
+                a6 = TV.MultiplyAdd(k, u, a6); b6 = TV.MultiplyAdd(k, v, b6); c6 = TV.MultiplyAdd(k, z, c6);
+                k = TV.Broadcast(w7[t]);
+                a7 = TV.MultiplyAdd(k, u, a7); b7 = TV.MultiplyAdd(k, v, b7); c7 = TV.MultiplyAdd(k, z, c7);
+            }
+            float* r = rows + q;
+            TV.Store(a0, r); TV.Store(b0, r + c); TV.Store(c0, r + 2 * c);
+            TV.Store(a1, r + wide); TV.Store(b1, r + wide + c); TV.Store(c1, r + wide + 2 * c);
+            TV.Store(a2, r + 2 * wide); TV.Store(b2, r + 2 * wide + c); TV.Store(c2, r + 2 * wide + 2 * c);
+            TV.Store(a3, r + 3 * wide); TV.Store(b3, r + 3 * wide + c); TV.Store(c3, r + 3 * wide + 2 * c);
+            TV.Store(a4, r + 4 * wide); TV.Store(b4, r + 4 * wide + c); TV.Store(c4, r + 4 * wide + 2 * c);
+            TV.Store(a5, r + 5 * wide); TV.Store(b5, r + 5 * wide + c); TV.Store(c5, r + 5 * wide + 2 * c);
+            TV.Store(a6, r + 6 * wide); TV.Store(b6, r + 6 * wide + c); TV.Store(c6, r + 6 * wide + 2 * c);
+            TV.Store(a7, r + 7 * wide); TV.Store(b7, r + 7 * wide + c); TV.Store(c7, r + 7 * wide + 2 * c);
         }
     }
 

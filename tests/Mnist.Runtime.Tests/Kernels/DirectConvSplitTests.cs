@@ -5,13 +5,13 @@ using Mnist.Runtime.Tests.LinearAlgebra;
 
 namespace Mnist.Runtime.Tests.Kernels;
 
-/// <summary>The direct convolution's forward pass split over two threads down to one image (it installs backends: the provider collection).</summary>
+/// <summary>The direct convolution's forward pass split over two threads, an image's blocks of filters too (it installs backends: the provider collection).</summary>
 [Collection(ProviderCollection.Name)]
 public class DirectConvSplitTests
 {
     [Theory]
-    [InlineData(1)] // one image of conv2: its 16 blocks of filters in two parts
-    [InlineData(5)]
+    [InlineData(4)] // two images a part
+    [InlineData(5)] // a part boundary inside an image: its blocks of filters on both threads
     public void Two_threads_compute_what_one_does_bit_for_bit(int samples)
     {
         var g = new Window2D(32, 13, 13, 3);
