@@ -65,7 +65,7 @@ internal static unsafe class OptimizerKernels
     /// <summary>
     /// Adam (L2 decay: <c>g = grad + λ·p</c>) or AdamW (decoupled: <c>p *= 1 − lr·λ</c> first):
     /// <c>m = β1·m + (1−β1)·g</c>, <c>v = β2·v + (1−β2)·g²</c>,
-    /// <c>p -= (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)</c>.
+    /// <c>p -= (lr / (1−β1^t)) · m / (√v · (1/√(1−β2^t)) + ε)</c>.
     /// </summary>
     public static void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> mean, Span<float> variance,
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled, long step)
@@ -73,16 +73,18 @@ internal static unsafe class OptimizerKernels
         // PyTorch computes the bias corrections in double from the Python floats, then uses them as scalars
         double correction1 = 1 - Math.Pow(beta1, step), correction2 = 1 - Math.Pow(beta2, step);
         float stepSize = (float)(learningRate / correction1);
-        float correction2Sqrt = (float)Math.Sqrt(correction2);
+        // PyTorch divides √v by this scalar; its GPU kernels multiply by the reciprocal instead (a scalar divisor), which differs
+        // by at most an ulp and frees the divider, the loop's bottleneck with the square root and the division by the denominator
+        float inverseCorrection2Sqrt = (float)(1 / Math.Sqrt(correction2));
         fixed (float* p = parameter, g = gradient, m = mean, v = variance)
         {
-            var kernel = new AdamKernel(p, g, m, v, parameter.Length, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, stepSize, correction2Sqrt);
+            var kernel = new AdamKernel(p, g, m, v, parameter.Length, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, stepSize, inverseCorrection2Sqrt);
             SimdWidth.Run(ref kernel);
         }
     }
 
     private readonly struct AdamKernel(float* p, float* g, float* m, float* v, int length, float lr, float beta1, float beta2, float epsilon,
-        float decay, bool decoupled, float stepSize, float correction2Sqrt) : ISimdKernel
+        float decay, bool decoupled, float stepSize, float inverseCorrection2Sqrt) : ISimdKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run<TV>() where TV : struct, ISimdVector<TV>
@@ -95,7 +97,7 @@ internal static unsafe class OptimizerKernels
             var vBeta2 = TV.Broadcast(beta2);
             var vOneMinusBeta2 = TV.Broadcast(1f - beta2);
             var vEpsilon = TV.Broadcast(epsilon);
-            var vCorrection2Sqrt = TV.Broadcast(correction2Sqrt);
+            var vInverseCorrection2Sqrt = TV.Broadcast(inverseCorrection2Sqrt);
             var vStep = TV.Broadcast(-stepSize);
             int i = 0;
             for (; i + TV.Count <= length; i += TV.Count)
@@ -111,7 +113,7 @@ internal static unsafe class OptimizerKernels
                 var variance = TV.MultiplyAdd(TV.Multiply(grad, grad), vOneMinusBeta2, TV.Multiply(TV.FlushTiny(TV.Load(v + i)), vBeta2));
                 TV.Store(mean, m + i);
                 TV.Store(variance, v + i);
-                var denominator = TV.Add(TV.Divide(TV.Sqrt(variance), vCorrection2Sqrt), vEpsilon);
+                var denominator = TV.MultiplyAdd(TV.Sqrt(variance), vInverseCorrection2Sqrt, vEpsilon);
                 TV.Store(TV.MultiplyAdd(TV.Divide(mean, denominator), vStep, param), p + i);
             }
             for (; i < length; i++)
@@ -126,7 +128,7 @@ internal static unsafe class OptimizerKernels
                 float variance = MathF.FusedMultiplyAdd(grad * grad, 1f - beta2, SimdTiny.Flush(v[i]) * beta2);
                 m[i] = mean;
                 v[i] = variance;
-                float denominator = MathF.Sqrt(variance) / correction2Sqrt + epsilon;
+                float denominator = MathF.FusedMultiplyAdd(MathF.Sqrt(variance), inverseCorrection2Sqrt, epsilon);
                 p[i] = MathF.FusedMultiplyAdd(mean / denominator, -stepSize, param);
             }
         }

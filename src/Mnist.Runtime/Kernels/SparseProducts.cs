@@ -109,8 +109,8 @@ public static unsafe class SparseProducts
         UpdateFeatures(delta, pattern, scratch, weight, update, parameter, 0, features, ownColumns: false);
     }
 
-    // features [from, to) by blocks: each block's gradient into scratch (at the block's own columns, so that two threads
-    // share the buffer, or else at the first ones), then the update
+    // features [from, to) by blocks: each block's gradient into the same columns of scratch (from on, so that two threads
+    // share the buffer, or else the first ones), where it is still in L1 when the update reads it
     private static void UpdateFeatures(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter,
         int from, int to, bool ownColumns)
     {
@@ -119,7 +119,7 @@ public static unsafe class SparseProducts
         var kernel = new ScatterRows(1f, delta, pattern, 0f, scratch);
         for (int first = from; first < to; first += block)
         {
-            int count = Math.Min(block, to - first), column = ownColumns ? first : 0;
+            int count = Math.Min(block, to - first), column = ownColumns ? from : 0;
             kernel.Features(first, count, column);
             SimdWidth.Run(ref kernel);
             update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(column * rows, count * rows));
