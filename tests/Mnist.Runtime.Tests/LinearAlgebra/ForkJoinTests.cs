@@ -69,4 +69,24 @@ public class ForkJoinTests
         for (int i = 0; i < 1000; i++) ForkJoin.Run(work, 2);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void Prewoken_helpers_run_every_part_once_whether_the_work_comes_at_once_late_or_never()
+    {
+        ForkJoin.Run(new Recorder(2), 2); // the helper exists
+        var random = new Random(7);
+        for (int round = 0; round < 300; round++)
+        {
+            ForkJoin.Prewake(2);
+            // at once, while the helper spins, around the end of its awake time (500 µs), or after it blocked again
+            int wait = random.Next(4) switch { 0 => 0, 1 => 50, 2 => 480 + random.Next(40), _ => 700 };
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + wait * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(10);
+            var work = new Recorder(2);
+            ForkJoin.Run(work, 2);
+            Assert.Equal([1, 1], work.Calls);
+            Assert.NotEqual(work.Threads[0], work.Threads[1]);
+            if (round % 50 == 0) ForkJoin.Prewake(2); // a prewake that no work follows
+        }
+    }
 }
