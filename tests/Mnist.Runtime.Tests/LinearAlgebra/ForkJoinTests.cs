@@ -2,6 +2,9 @@ using Mnist.LinearAlgebra;
 
 namespace Mnist.Runtime.Tests.LinearAlgebra;
 
+// alone: a test class beside it that splits work holds the helpers, and then Run does this class's work whole on the
+// caller (by design: one caller at a time uses the helpers), which its part counts would read as a failure
+[Collection(ProviderCollection.Name)]
 public class ForkJoinTests
 {
     private sealed class Recorder(int parts) : IPartedWork

@@ -1,6 +1,6 @@
 namespace Mnist.Runtime.Tests.LinearAlgebra;
 
-/// <summary>Tests that install MathNet's process-wide provider or count its calls run alone.</summary>
+/// <summary>Tests that install MathNet's process-wide provider, count its calls, or count which of ForkJoin's process-wide helpers ran run alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProviderCollection
 {
