@@ -96,7 +96,7 @@ public static unsafe class SparseProducts
         }
         int rows = weight.RowCount, features = weight.ColumnCount;
         int threads = Math.Min(Gemm.Threads, Tuning.UpdateThreads);
-        if (threads > 1 && (long)rows * features >= Tuning.ParallelUpdateFloats && !LinearAlgebra.ColumnSplit.IsInside)
+        if (threads > 1 && (long)rows * features >= Tuning.ParallelUpdateFloats && !LinearAlgebra.ColumnSplit.IsInside && !LinearAlgebra.ForkJoin.AreCoresTaken)
         {
             // each thread takes the same contiguous half of the features every step, so its share of an optimizer's
             // state (Adam's two moments: 800 KB for 784-128) stays in its own core's L2 from one step to the next

@@ -30,6 +30,7 @@ internal sealed class OverlappedEvaluation : IDisposable
     private readonly Thread[] _threads;
     private readonly object _gate = new();
     private double _lastElapsed;
+    private volatile int _unfinished; // submitted jobs whose every chunk is not yet done
     private bool _stopping;
     private ExceptionDispatchInfo? _failure;
 
@@ -56,6 +57,12 @@ internal sealed class OverlappedEvaluation : IDisposable
         foreach (var thread in _threads) thread.Start();
     }
 
+    /// <summary>
+    /// True while a submitted evaluation is not finished: its threads then hold the other cores, which the training
+    /// step's short parallel work should not wait for (<see cref="LinearAlgebra.ForkJoin.CoresTaken"/>).
+    /// </summary>
+    public bool Evaluating => _unfinished > 0;
+
     /// <summary>Queues an evaluation of <paramref name="network"/>'s current parameters; its accuracy and time complete <paramref name="row"/>.</summary>
     public void Submit(INetwork network, HistoryRow row)
     {
@@ -65,6 +72,7 @@ internal sealed class OverlappedEvaluation : IDisposable
         lock (_gate)
         {
             _jobs.Enqueue(new Job(snapshot, row, _evaluator.Chunks));
+            _unfinished++;
             Monitor.PulseAll(_gate);
         }
     }
@@ -165,6 +173,7 @@ internal sealed class OverlappedEvaluation : IDisposable
             {
                 job.Row = job.Partial with { TestAccuracy = (double)job.Correct / Math.Max(1, _testCount), ElapsedSeconds = _elapsedSeconds() };
                 _free.Push(job.Snapshot);
+                _unfinished--;
             }
             Monitor.PulseAll(_gate);
         }

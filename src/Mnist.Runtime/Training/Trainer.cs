@@ -149,7 +149,10 @@ public sealed class Trainer
             _optimizer.LearningRate = rate;
             if (_schedule.Momentum(step) is double momentum) _optimizer.Momentum = (float)momentum;
             var slot = batches.Next();
-            float stepLoss = _optimizer.Step(_network, slot.Batch, slot.Labels, workspace);
+            float stepLoss;
+            // beside an unfinished evaluation the other cores are its threads' (see ForkJoin.CoresTaken)
+            using (LinearAlgebra.ForkJoin.CoresTaken(when: overlapped is { Evaluating: true }))
+                stepLoss = _optimizer.Step(_network, slot.Batch, slot.Labels, workspace);
             if (!float.IsFinite(stepLoss))
             {
                 diverged = step;
