@@ -47,14 +47,18 @@ public sealed unsafe class NativeBlasBackend : ColumnRangeGemmBackend
                 reason = $"{file} does not export cblas_sgemm and {library.SetThreadsFunction}";
                 return null;
             }
-            if (library.Setup is { } setup)
+            foreach (var (name, value) in library.Setup)
             {
-                if (!NativeLibrary.TryGetExport(handle, setup.Function, out var function))
+                if (!NativeLibrary.TryGetExport(handle, name, out var function))
                 {
-                    reason = $"{file} does not export {setup.Function}";
+                    reason = $"{file} does not export {name}";
                     return null;
                 }
-                ((delegate* unmanaged<int, int>)function)(setup.Value);
+                if (((delegate* unmanaged<int, int>)function)(value) is int result and < 0)
+                {
+                    reason = $"{file}: {name}({value}) failed ({result})";
+                    return null;
+                }
             }
             reason = "";
             return new NativeBlasBackend(library, ResolvePath(file) ?? file, sgemm, setThreads, threads);

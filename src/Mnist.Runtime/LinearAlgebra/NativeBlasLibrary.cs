@@ -6,9 +6,9 @@ namespace Mnist.LinearAlgebra;
 /// <param name="FileNames">Shared-object names tried in order.</param>
 /// <param name="SetThreadsFunction">Exported function taking the thread count (we set 1: threads are ours).</param>
 /// <param name="Package">The Debian package that ships it.</param>
-/// <param name="Setup">An exported <c>int f(int)</c> to call once with the given value before anything else, if any.</param>
+/// <param name="Setup">Exported <c>int f(int)</c> functions to call once, in order, with the given values before anything else; a negative result is a failure.</param>
 public sealed record NativeBlasLibrary(string Name, string Title, string[] FileNames, string SetThreadsFunction, string Package,
-    (string Function, int Value)? Setup = null)
+    params (string Function, int Value)[] Setup)
 {
     /// <summary>Intel MKL's single dynamic library (Debian <c>libmkl-rt</c>, in the non-free component; the soname is unversioned).</summary>
     public static NativeBlasLibrary Mkl { get; } = new("mkl", "Intel MKL",
@@ -16,7 +16,13 @@ public sealed record NativeBlasLibrary(string Name, string Title, string[] FileN
         // MKL's threaded layers need an OpenMP runtime loaded globally (Intel's libiomp5 is not
         // shipped with it); we run it sequentially (MKL_THREADING_SEQUENTIAL = 1) and split large
         // products over threads ourselves, as for every backend.
-        Setup: ("MKL_Set_Threading_Layer", 1));
+        ("MKL_Set_Threading_Layer", 1),
+        // MKL picks code paths by the arrays' alignment, which the GC does not fix: the same seeded run gave
+        // different weights from one process to the next, and a resumed run was not bit-identical to an
+        // uninterrupted one. Strict conditional numerical reproducibility (MKL_CBWR_AUTO | MKL_CBWR_STRICT, what
+        // MKL_CBWR=AUTO,STRICT sets) makes the results independent of alignment on the same processor.
+        // MKL_CBWR_Set is the C entry point; lower-case mkl_cbwr_set is the Fortran one, which takes a pointer.
+        ("MKL_CBWR_Set", 0x10002));
 
     /// <summary>OpenBLAS with pthreads (Debian <c>libopenblas0-pthread</c>).</summary>
     public static NativeBlasLibrary OpenBlas { get; } = new("openblas", "OpenBLAS",
