@@ -77,6 +77,50 @@ public class TrainCommandTests
         Assert.Equal(["19", "39", "59", "79", "99"], File.ReadAllLines(dir.File("run/history.csv")).Skip(1).Select(l => l.Split(',')[0]));
     }
 
+    [Fact]
+    public void A_resumed_run_under_auto_keeps_the_backend_it_was_trained_with()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, Train(dir, "--blas", "managed", "--steps", "20", "--out", dir.File("run")).ExitCode);
+        Assert.Equal("managed", Mnist.Training.OptimizerState.BackendOf(dir.File("run/optimizer.npz")));
+
+        var resumed = Train(dir, "--blas", "auto", "--steps", "40", "--resume", dir.File("run"));
+
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.StartsWith("blas: managed — ", resumed.Out);
+        Assert.Contains("the backend the resumed run was trained with", resumed.Out.Split('\n')[0]);
+        Assert.Empty(resumed.Error);
+    }
+
+    [Fact]
+    public void Resuming_with_another_explicit_backend_warns_that_the_end_will_differ()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, Train(dir, "--blas", "managed", "--steps", "20", "--out", dir.File("run")).ExitCode);
+
+        var resumed = Train(dir, "--blas", "simd", "--steps", "40", "--resume", dir.File("run"));
+
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.StartsWith("blas: simd — ", resumed.Out);
+        Assert.Equal(["warning: the run was trained with --blas managed; --blas simd rounds the products differently, so it will not end bit-identical to an uninterrupted run"], resumed.ErrorLines);
+        Assert.Equal("simd", Mnist.Training.OptimizerState.BackendOf(dir.File("run/optimizer.npz")));
+    }
+
+    [Fact]
+    public void A_run_trained_with_a_backend_this_version_does_not_know_resumes_under_auto_with_a_warning()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, Train(dir, "--blas", "managed", "--steps", "20", "--out", dir.File("run")).ExitCode);
+        string state = dir.File("run/optimizer.npz");
+        NpzArchive.Write(state, NpzArchive.Read(state), compress: false, NpzArchive.Comment(state).Replace("blas=managed", "blas=cuda"));
+
+        var resumed = Train(dir, "--blas", "auto", "--steps", "40", "--resume", dir.File("run"));
+
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.Equal(["warning: the run was trained with --blas cuda, which this version does not know; another backend rounds the products differently, so it will not end bit-identical to an uninterrupted run"], resumed.ErrorLines);
+        Assert.DoesNotContain("the backend the resumed run was trained with", resumed.Out);
+    }
+
     private static float[] Weights(string path, string name) => NpzArchive.Read(path)[name].ToSingles();
 
     [Fact]
@@ -97,6 +141,21 @@ public class TrainCommandTests
         static IEnumerable<string> WithoutTime(string path) => File.ReadAllLines(path).Select(l => { var f = l.Split(','); f[3] = ""; return string.Join(',', f); });
         Assert.Equal(WithoutTime(dir.File("one/history.csv")), WithoutTime(dir.File("two/history.csv")));
         Assert.Equal(["exp_avg", "exp_avg_sq"], NpzArchive.Read(dir.File("two/optimizer.npz")).Keys.Select(k => k[(k.LastIndexOf('.') + 1)..]).Distinct().Order());
+    }
+
+    [SkippableFact]
+    public void A_resumed_mkl_run_ends_bit_identical_to_one_run()
+    {
+        Skip.If(Mnist.LinearAlgebra.NativeBlasBackend.TryLoad(Mnist.LinearAlgebra.NativeBlasLibrary.Mkl, 1, out string reason) is null, reason);
+        using var dir = new TempDirectory();
+        string[] recipe = ["--optimizer", "adam", "--lr", "0.003", "--blas", "mkl"];
+        Assert.Equal(0, Train(dir, [.. recipe, "--steps", "100", "--out", dir.File("one")]).ExitCode);
+        Assert.Equal(0, Train(dir, [.. recipe, "--steps", "40", "--out", dir.File("two")]).ExitCode);
+        var resumed = Train(dir, [.. recipe, "--steps", "100", "--resume", dir.File("two")]);
+
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.StartsWith("blas: mkl", resumed.Out);
+        Assert.Equal(File.ReadAllBytes(dir.File("one/model.npz")), File.ReadAllBytes(dir.File("two/model.npz")));
     }
 
     [Fact]

@@ -42,13 +42,34 @@ public sealed class ComputeOptions
     /// Chooses the backend for <paramref name="network"/> at <paramref name="batch"/>, installs it and prints
     /// the choice (to the context's progress lines). <c>auto</c> times the products that will reach the backend: with
     /// <paramref name="sparseInputs"/> (the default of every command) the first layer's run in the sparse kernels instead.
+    /// A run that continues another (<paramref name="continuing"/>: the backend it was trained with, from its
+    /// <c>optimizer.npz</c>) takes that backend under <c>auto</c>, since another one's products round differently and
+    /// the result would not be bit-identical to an uninterrupted run; when it cannot, a warning says so.
     /// </summary>
-    public BlasSelection Apply(CommandContext context, INetwork network, int batch, bool sparseInputs = true)
+    public BlasSelection Apply(CommandContext context, INetwork network, int batch, bool sparseInputs = true, string? continuing = null)
     {
         string name = context.Get(Blas)!;
         var kind = BlasBackends.Parse(name)
             ?? throw new UsageException($"unknown BLAS backend '{name}' (from MNIST_BLAS; choose {string.Join(", ", BlasBackends.Names)})");
-        var selection = MnistBlas.Use(kind, context.Get(Threads), network.Products(batch, sparseInputs && network.ReadsSparseInputs));
+        var shapes = network.Products(batch, sparseInputs && network.ReadsSparseInputs);
+        BlasSelection? selection = null;
+        if (continuing is not null && BlasBackends.Parse(continuing) != kind)
+        {
+            const string differs = "rounds the products differently, so it will not end bit-identical to an uninterrupted run";
+            if (kind != BlasBackendKind.Auto)
+                context.Error.WriteLine($"warning: the run was trained with --blas {continuing}; --blas {name} {differs}");
+            else if (BlasBackends.Parse(continuing) is not { } trainedWith)
+                context.Error.WriteLine($"warning: the run was trained with --blas {continuing}, which this version does not know; another backend {differs}");
+            else
+            {
+                try { selection = MnistBlas.Use(trainedWith, context.Get(Threads), shapes) with { Reason = "the backend the resumed run was trained with" }; }
+                catch (BlasUnavailableException e)
+                {
+                    context.Error.WriteLine($"warning: the run was trained with --blas {continuing}, which cannot load here ({e.Message}); another backend {differs}");
+                }
+            }
+        }
+        selection ??= MnistBlas.Use(kind, context.Get(Threads), shapes);
         context.Progress.WriteLine($"{selection}; kernels: {Kernels.SimdWidth.Name}");
         return selection;
     }

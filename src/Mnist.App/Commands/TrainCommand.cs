@@ -52,7 +52,7 @@ public sealed class TrainCommand : ICommandDefinition
         if (File.Exists(output)) throw new MnistDataException(output, "is a file; --out names the run directory to write");
         var network = Architectures.Create(arch, seed);
         var optimizer = recipe.CreateOptimizer();
-        var (history, startStep, pending) = resume is not null ? Resume(resume, arch, network, optimizer) : (new TrainingHistory(), 0, default);
+        var (history, startStep, pending, trainedWith) = resume is not null ? Resume(resume, arch, network, optimizer) : (new TrainingHistory(), 0, default, null);
         if (init is not null)
         {
             RequireArchitecture(init, arch, "--init");
@@ -60,7 +60,7 @@ public sealed class TrainCommand : ICommandDefinition
         }
 
         if (recipe.Name != "seed" || arch != "mlp" || context.Verbose) context.Out.WriteLine($"recipe {recipe.Name}: {recipe.Describe()}");
-        var run = Train(context, network, recipe, options, optimizer, history, startStep, pending, output);
+        var run = Train(context, network, recipe, options, optimizer, history, startStep, pending, output, trainedWith);
 
         // Drawing comes after the dataset and the evaluation buffers are released (Train's locals):
         // the charting libraries then reuse that memory instead of adding to the peak.
@@ -68,7 +68,7 @@ public sealed class TrainCommand : ICommandDefinition
         Directory.CreateDirectory(output);
         var info = new CheckpointInfo(network.Architecture, run.Result.StepsDone, seed);
         Checkpoint.Save(Path.Combine(output, "model.npz"), network, info);
-        OptimizerState.Save(Path.Combine(output, "optimizer.npz"), optimizer, network, run.Result.Pending);
+        OptimizerState.Save(Path.Combine(output, "optimizer.npz"), optimizer, network, run.Result.Pending, run.Backend);
         if (run.Best is not null) Checkpoint.Save(Path.Combine(output, "best.npz"), run.Best, info with { Step = run.Result.BestStep ?? info.Step });
         run.History.Save(Path.Combine(output, "history.csv"));
         string title = $"{network.Architecture}, {recipe.Optimizer} lr {recipe.LearningRate.ToString(CultureInfo.InvariantCulture)} ({recipe.Schedule}), batch {recipe.Batch}{(recipe.Augment ? ", augmented" : "")}";
@@ -92,17 +92,17 @@ public sealed class TrainCommand : ICommandDefinition
     }
 
     /// <summary>What a finished run leaves for the output files.</summary>
-    private sealed record FinishedRun(TrainingResult Result, TrainingHistory History, List<GridCell> Cells, double Accuracy, double Loss, INetwork? Best);
+    private sealed record FinishedRun(TrainingResult Result, TrainingHistory History, List<GridCell> Cells, double Accuracy, double Loss, INetwork? Best, string Backend);
 
     private FinishedRun Train(CommandContext context, INetwork network, TrainingRecipe recipe, TrainingOptions options, Optimizer optimizer,
-        TrainingHistory history, int startStep, PendingLoss pending, string output)
+        TrainingHistory history, int startStep, PendingLoss pending, string output, string? trainedWith)
     {
         var data = DatasetLocator.Load(context, context.Get(_data));
         TrainingRecipeOptions.CheckAgainst(recipe, data.Train.Count);
         try { options.Validate(data.Train.Count, network.InputSize); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (data.Test.Count == 0) throw new MnistDataException(context.Get(_data) ?? "MNIST", "the test split holds no images to evaluate");
-        _compute.Apply(context, network, options.BatchSize);
+        var blas = _compute.Apply(context, network, options.BatchSize, continuing: trainedWith);
         int total = options.TotalSteps(data.Train.Count);
         string sampling = options.Shuffle || options.Epochs is not null ? "shuffled epochs" : "sampling with replacement";
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -112,10 +112,10 @@ public sealed class TrainCommand : ICommandDefinition
         var result = context.Interactive ? RunWithProgress(context, trainer, startStep, total) : RunPlain(context, trainer);
         var final = trainer.Evaluator.Evaluate();
         var cells = GridSelection.Choose(data.Test, trainer.Evaluator, 25, options.Seed, errorsOnly: false);
-        return new FinishedRun(result, trainer.History, cells, final.Accuracy, final.Loss, trainer.Best);
+        return new FinishedRun(result, trainer.History, cells, final.Accuracy, final.Loss, trainer.Best, blas.Backend.Name);
     }
 
-    private static (TrainingHistory History, int StartStep, PendingLoss Pending) Resume(string directory, string arch, INetwork network, Optimizer optimizer)
+    private static (TrainingHistory History, int StartStep, PendingLoss Pending, string? TrainedWith) Resume(string directory, string arch, INetwork network, Optimizer optimizer)
     {
         string model = Path.Combine(directory, "model.npz");
         if (!File.Exists(model)) throw new MnistDataException(model, "cannot resume: no model.npz in the run directory");
@@ -131,11 +131,11 @@ public sealed class TrainCommand : ICommandDefinition
             // the two files are written one after the other: a run killed between them leaves them from different steps
             if (optimizer.Steps != start)
                 throw new MnistDataException(state, $"is the state after {optimizer.Steps} steps, but model.npz is after {start}: they are not from the same moment of the run");
-            return (history, start, pending);
+            return (history, start, pending, OptimizerState.BackendOf(state));
         }
         if (start > 0 && optimizer is not Sgd { Momentum: 0 })
             throw new MnistDataException(state, $"cannot resume {optimizer.Name} exactly: the run directory has no optimizer state");
-        return (history, start, default);
+        return (history, start, default, null);
     }
 
     // a checkpoint of the other architecture is named as such, not listed key by key

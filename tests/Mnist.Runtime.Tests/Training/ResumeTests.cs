@@ -125,4 +125,23 @@ public sealed class ResumeTests : IDisposable
         var narrow = Assert.Throws<MnistDataException>(() => OptimizerState.Load(state, new Adam(), new NarrowNetwork(3)));
         Assert.Contains(state, narrow.Message);
     }
+
+    [Fact]
+    public void The_state_records_the_backend_that_ran_the_products()
+    {
+        var network = new SeedNetwork(3);
+        var adam = new Adam();
+        new Trainer(network, LearnableData.Dataset(), Options with { Steps = 3 }, optimizer: adam).Run();
+        string state = Path.Combine(_directory, "optimizer.npz"), older = Path.Combine(_directory, "older.npz");
+        OptimizerState.Save(state, adam, network, new PendingLoss(1.5, 2), backend: "openblas");
+        OptimizerState.Save(older, adam, network);
+
+        Assert.Equal("openblas", OptimizerState.BackendOf(state));
+        Assert.Null(OptimizerState.BackendOf(older));
+        var restored = new Adam();
+        Assert.Equal(new PendingLoss(1.5, 2), OptimizerState.Load(state, restored, new SeedNetwork(3)));
+        Assert.Equal(3, restored.Steps);
+        Assert.Throws<ArgumentException>(() => OptimizerState.Save(state, adam, network, backend: "two words"));
+        Assert.Equal("openblas", OptimizerState.BackendOf(state));
+    }
 }
