@@ -8,6 +8,17 @@ public sealed class ConvnetCommandTests
     private static string[] Recipe(string data) => ["--data", data, "--arch", "convnet", "--batch", "16", "--eval-every", "5", "--blas", "simd"];
 
     [Fact]
+    public void Recipe_best_with_the_convnet_is_the_convnets_own()
+    {
+        using var dir = new TempDirectory();
+        string data = FixtureData.Write(dir.File("data"));
+        var run = CliRun.Of("train", "--data", data, "--arch", "convnet", "--recipe", "best", "--steps", "4", "--blas", "simd", "--out", dir.File("run"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("recipe best: --optimizer adam --lr 0.005 --betas 0.9,0.999 --eps 1E-08 --lr-schedule onecycle --batch 128 --steps 4 --shuffle --augment --eval-every 469", run.Out);
+        Assert.Contains(": adam, lr 0.005 (onecycle), batch 128, steps 0..4 (shuffled epochs, augmented)", run.Out);
+    }
+
+    [Fact]
     public void Convnet_trains_with_the_anchors_recipe_and_saves_pytorchs_keys_and_shapes()
     {
         using var dir = new TempDirectory();
