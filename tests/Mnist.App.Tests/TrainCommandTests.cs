@@ -77,14 +77,21 @@ public class TrainCommandTests
         Assert.Equal(["19", "39", "59", "79", "99"], File.ReadAllLines(dir.File("run/history.csv")).Skip(1).Select(l => l.Split(',')[0]));
     }
 
+    // a 20-step run on managed, its optimizer.npz changed by `edit` if given, resumed to 40 steps with --blas `blas`
+    private static CliRun ResumedUnder(TempDirectory dir, string blas, Func<string, string>? edit = null)
+    {
+        Assert.Equal(0, Train(dir, "--blas", "managed", "--steps", "20", "--out", dir.File("run")).ExitCode);
+        Assert.Equal("managed", Mnist.Training.OptimizerState.BackendOf(dir.File("run/optimizer.npz")));
+        string state = dir.File("run/optimizer.npz");
+        if (edit is not null) NpzArchive.Write(state, NpzArchive.Read(state), compress: false, edit(NpzArchive.Comment(state)));
+        return Train(dir, "--blas", blas, "--steps", "40", "--resume", dir.File("run"));
+    }
+
     [Fact]
     public void A_resumed_run_under_auto_keeps_the_backend_it_was_trained_with()
     {
         using var dir = new TempDirectory();
-        Assert.Equal(0, Train(dir, "--blas", "managed", "--steps", "20", "--out", dir.File("run")).ExitCode);
-        Assert.Equal("managed", Mnist.Training.OptimizerState.BackendOf(dir.File("run/optimizer.npz")));
-
-        var resumed = Train(dir, "--blas", "auto", "--steps", "40", "--resume", dir.File("run"));
+        var resumed = ResumedUnder(dir, "auto");
 
         Assert.Equal(0, resumed.ExitCode);
         Assert.StartsWith("blas: managed — ", resumed.Out);
@@ -96,9 +103,7 @@ public class TrainCommandTests
     public void Resuming_with_another_explicit_backend_warns_that_the_end_will_differ()
     {
         using var dir = new TempDirectory();
-        Assert.Equal(0, Train(dir, "--blas", "managed", "--steps", "20", "--out", dir.File("run")).ExitCode);
-
-        var resumed = Train(dir, "--blas", "simd", "--steps", "40", "--resume", dir.File("run"));
+        var resumed = ResumedUnder(dir, "simd");
 
         Assert.Equal(0, resumed.ExitCode);
         Assert.StartsWith("blas: simd — ", resumed.Out);
@@ -110,11 +115,7 @@ public class TrainCommandTests
     public void A_run_trained_with_a_backend_this_version_does_not_know_resumes_under_auto_with_a_warning()
     {
         using var dir = new TempDirectory();
-        Assert.Equal(0, Train(dir, "--blas", "managed", "--steps", "20", "--out", dir.File("run")).ExitCode);
-        string state = dir.File("run/optimizer.npz");
-        NpzArchive.Write(state, NpzArchive.Read(state), compress: false, NpzArchive.Comment(state).Replace("blas=managed", "blas=cuda"));
-
-        var resumed = Train(dir, "--blas", "auto", "--steps", "40", "--resume", dir.File("run"));
+        var resumed = ResumedUnder(dir, "auto", comment => comment.Replace("blas=managed", "blas=cuda"));
 
         Assert.Equal(0, resumed.ExitCode);
         Assert.Equal(["warning: the run was trained with --blas cuda, which this version does not know; another backend rounds the products differently, so it will not end bit-identical to an uninterrupted run"], resumed.ErrorLines);

@@ -53,12 +53,12 @@ public sealed class ComputeOptions
             ?? throw new UsageException($"unknown BLAS backend '{name}' (from MNIST_BLAS; choose {string.Join(", ", BlasBackends.Names)})");
         var shapes = network.Products(batch, sparseInputs && network.ReadsSparseInputs);
         BlasSelection? selection = null;
-        if (continuing is not null && BlasBackends.Parse(continuing) != kind)
+        if (continuing is not null && BlasBackends.Parse(continuing) is var recorded && recorded != kind)
         {
             const string differs = "rounds the products differently, so it will not end bit-identical to an uninterrupted run";
             if (kind != BlasBackendKind.Auto)
                 context.Error.WriteLine($"warning: the run was trained with --blas {continuing}; --blas {name} {differs}");
-            else if (BlasBackends.Parse(continuing) is not { } trainedWith)
+            else if (recorded is not { } trainedWith)
                 context.Error.WriteLine($"warning: the run was trained with --blas {continuing}, which this version does not know; another backend {differs}");
             else
             {
