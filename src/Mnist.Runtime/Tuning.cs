@@ -16,10 +16,14 @@ public static class Tuning
 
     /// <summary>
     /// Multiply-adds per thread below which a direct convolution's forward pass stays on one thread. One image's conv2
-    /// (2.6 M) split in two took 33 -> 20 µs in a loop of its own, but the whole image 51.5 -> 61.8 µs: between two
-    /// images the helper has gone to sleep, and waking it costs more than it saves.
+    /// (2.6 M) splits in two: with the helper woken at the start of the pass (<c>DirectConvKernels.Prewake</c>) one image
+    /// took 90 -> 69 µs on an AVX2 EPYC; woken only when conv2's work was there, the split made the image slower
+    /// (AVX-512: 51.5 -> 61.8 µs). Its conv1 (0.2 M) stays whole.
     /// </summary>
-    public const int DirectConvMultiplyAddsPerPart = 4_000_000;
+    public const int DirectConvMultiplyAddsPerPart = 1_000_000;
+
+    /// <summary>A dense layer's input of at most this many columns (one image) is multiplied without the BLAS (<c>DenseKernels.Multiply</c>).</summary>
+    public const int DenseDirectColumns = 1;
 
     /// <summary>Columns of C per micro-kernel block of the SIMD GEMM (a block of 6 made RyuJIT spill the accumulators).</summary>
     public const int GemmPanelColumns = 4;

@@ -76,6 +76,11 @@ namespace Mnist.Generators.Emitting
                     $"The per-thread chunk buffers of '{d.Name}' (patch matrices, products, gradient sums).");
         }
 
+        public override void EmitPassStart(LayerEmitContext c)
+        {
+            if (DirectForward(c)) c.Line($"{DirectConvKernels}.Prewake(workspace.BatchSize, {c.Self}, {c.Buffer("DirectScratch")});");
+        }
+
         public override void EmitForward(LayerEmitContext c)
         {
             if (DirectForward(c)) c.Line($"{DirectConvKernels}.Forward({c.Input}, {c.Self}, {c.Output}, {c.Buffer("DirectScratch")});");

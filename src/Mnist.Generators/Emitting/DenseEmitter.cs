@@ -52,7 +52,7 @@ namespace Mnist.Generators.Emitting
         {
             var d = Spec(c.Layer);
             if (c.ReadsBatch) c.Line($"{SparseProducts}.Multiply({c.Self}.Weight, {c.Batch}, {c.Output});");
-            else c.Line($"{Gemm}({NoTranspose}, {NoTranspose}, 1f, {c.Self}.Weight, {c.Input}, 0f, {c.Output});");
+            else c.Line($"{DenseKernels}.Multiply({c.Self}.Weight, {c.Input}, {c.Output});");
             c.Line($"{DenseKernels}.{(d.Activation == ActivationKind.Identity ? "AddBias" : "AddBias" + d.Activation)}({c.Output}, {c.Self}.Bias);");
         }
 

@@ -43,6 +43,12 @@ namespace Mnist.Generators.Emitting
         /// <summary>Workspace buffers beyond the output and its delta: (property, type, initialiser with <c>batchSize</c> in scope, doc).</summary>
         public virtual IEnumerable<(string Name, string Type, string Initializer, string Doc)> Buffers(LayerEmitContext c) { yield break; }
 
+        /// <summary>
+        /// Code at the start of the forward pass, before any layer runs; <c>workspace</c> is in scope. A layer whose work may
+        /// split over threads wakes the helpers here, so that they are awake when its turn comes.
+        /// </summary>
+        public virtual void EmitPassStart(LayerEmitContext c) { }
+
         /// <summary>Forward code; <c>training</c> (bool) is in scope.</summary>
         public abstract void EmitForward(LayerEmitContext c);
 

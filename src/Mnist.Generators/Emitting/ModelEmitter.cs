@@ -159,6 +159,8 @@ namespace Mnist.Generators.Emitting
             _w.Open($"private {Matrix} Pass({Batch} batch, Workspace workspace, bool training)");
             _w.Line("workspace.Begin(batch);");
             for (int i = 0; i < Layers.Count; i++)
+                if (!_emitters[i].AliasesInput) _emitters[i].EmitPassStart(Context(i));
+            for (int i = 0; i < Layers.Count; i++)
             {
                 if (_emitters[i].AliasesInput) continue;
                 _w.Line($"// {Layers[i].Name}: {_emitters[i].Describe(Layers[i])}");

@@ -12,6 +12,76 @@ namespace Mnist.Kernels;
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class DenseKernels
 {
+    /// <summary>
+    /// output = weight · input, the layer's product before bias and activation. A batch goes to the BLAS backend
+    /// (<see cref="Gemm"/>); one sample (<see cref="Tuning.DenseDirectColumns"/>) is a matrix-vector product computed here:
+    /// the convnet's 1600 -> 10 layer took 5.6–5.9 µs of one image on MKL and OpenBLAS and 16 µs on the SIMD GEMM (which
+    /// packs all of A for one column), ~1 µs directly.
+    /// </summary>
+    public static void Multiply(Matrix<float> weight, Matrix<float> input, Matrix<float> output)
+    {
+        int m = weight.RowCount, k = weight.ColumnCount, columns = input.ColumnCount;
+        int width = SimdWidth.Floats;
+        while (width > m && width > 1) width = width == 4 ? 1 : width / 2;
+        if (columns > Tuning.DenseDirectColumns || width > m)
+        {
+            Gemm.Multiply(MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, weight, input, 0f, output);
+            return;
+        }
+        if (input.RowCount != k || output.RowCount != m || output.ColumnCount != columns)
+            throw new ArgumentException($"weight {m}x{k} · input {input.RowCount}x{columns} does not fit output {output.RowCount}x{output.ColumnCount}");
+        var kernel = new MatrixVector(Gemm.Values(weight), Gemm.Values(input), Gemm.Values(output), m, k, columns);
+        switch (width)
+        {
+            case 16: kernel.Run<Vector512Ops>(); break;
+            case 8: kernel.Run<Vector256Ops>(); break;
+            case 4: kernel.Run<Vector128Ops>(); break;
+            default: kernel.Run<ScalarOps>(); break;
+        }
+    }
+
+    // y = Σ_p W[:, p] x[p] for each column x of the input (W column-major, m ≥ the width): vectors of rows two at a time,
+    // even and odd p in separate accumulators (four chains of multiply-adds in flight). A last vector that does not fill
+    // is taken at m - width, overlapping the one before: its shared rows get the same sums, in the same order.
+    private readonly unsafe struct MatrixVector(float[] weight, float[] input, float[] output, int m, int k, int columns) : ISimdKernel
+    {
+        public void Run<TV>() where TV : struct, ISimdVector<TV>
+        {
+            int c = TV.Count, vectors = (m + c - 1) / c;
+            fixed (float* w = weight, x = input, y = output)
+            {
+                for (int j = 0; j < columns; j++)
+                {
+                    float* xj = x + (long)j * k, yj = y + (long)j * m;
+                    for (int v = 0; v < vectors; v += 2)
+                    {
+                        int r0 = Math.Min(v * c, m - c), r1 = Math.Min((v + 1) * c, m - c);
+                        TV a0 = TV.Zero, a1 = TV.Zero, b0 = TV.Zero, b1 = TV.Zero;
+                        int p = 0;
+                        for (; p + 1 < k; p += 2)
+                        {
+                            float* even = w + (long)p * m, odd = even + m;
+                            TV x0 = TV.Broadcast(xj[p]), x1 = TV.Broadcast(xj[p + 1]);
+                            a0 = TV.MultiplyAdd(TV.Load(even + r0), x0, a0);
+                            a1 = TV.MultiplyAdd(TV.Load(even + r1), x0, a1);
+                            b0 = TV.MultiplyAdd(TV.Load(odd + r0), x1, b0);
+                            b1 = TV.MultiplyAdd(TV.Load(odd + r1), x1, b1);
+                        }
+                        if (p < k)
+                        {
+                            float* last = w + (long)p * m;
+                            TV x0 = TV.Broadcast(xj[p]);
+                            a0 = TV.MultiplyAdd(TV.Load(last + r0), x0, a0);
+                            a1 = TV.MultiplyAdd(TV.Load(last + r1), x0, a1);
+                        }
+                        TV.Store(TV.Add(a0, b0), yj + r0);
+                        TV.Store(TV.Add(a1, b1), yj + r1);
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Z[:, j] += bias for every column j.</summary>
     public static void AddBias(Matrix<float> z, Vector<float> bias)
     {

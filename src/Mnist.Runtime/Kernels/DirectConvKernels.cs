@@ -50,10 +50,23 @@ public static unsafe class DirectConvKernels
         ConvKernels.Check(input, layer.Window.InputFeatures, output.ColumnCount, nameof(input));
         ConvKernels.Check(output, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(output));
         scratch.Begin(forward: true, input, layer, output, 0f, 0f, null, null);
+        ForkJoin.Run(scratch, ForwardParts(input.ColumnCount, layer, scratch));
+    }
+
+    /// <summary>
+    /// At the start of a forward pass over <paramref name="samples"/>: when this layer's forward pass will split over the
+    /// threads, wakes the helpers now, so that they are spinning when its turn comes instead of being woken then (tens of
+    /// microseconds on a virtual machine: one image's conv2 split without it made the image slower, 52 -> 62 µs).
+    /// </summary>
+    public static void Prewake(int samples, Conv2DLayer layer, DirectConvScratch scratch) =>
+        ForkJoin.Prewake(ForwardParts(samples, layer, scratch));
+
+    private static int ForwardParts(int samples, Conv2DLayer layer, DirectConvScratch scratch)
+    {
         var w = layer.Window;
-        long multiplyAdds = (long)input.ColumnCount * layer.Filters * w.Patch * w.OutputHeight * (w.Width + 2 * w.Padding);
-        int items = input.ColumnCount * Groups(layer.Filters);
-        ForkJoin.Run(scratch, (int)Math.Clamp(multiplyAdds / Tuning.DirectConvMultiplyAddsPerPart, 1, Math.Min(scratch.Parts, items)));
+        long multiplyAdds = (long)samples * layer.Filters * w.Patch * w.OutputHeight * (w.Width + 2 * w.Padding);
+        int items = samples * Groups(layer.Filters);
+        return (int)Math.Clamp(multiplyAdds / Tuning.DirectConvMultiplyAddsPerPart, 1, Math.Max(1, Math.Min(scratch.Parts, items)));
     }
 
     /// <summary>weightTarget = alpha · dL/dW + beta · weightTarget, and the same for the bias, from delta (d loss / d pre-activation output, NCHW).</summary>

@@ -89,6 +89,8 @@ partial class ConvNet : global::Mnist.INetwork
     private global::MathNet.Numerics.LinearAlgebra.Matrix<float> Pass(global::Mnist.Batch batch, Workspace workspace, bool training)
     {
         workspace.Begin(batch);
+        global::Mnist.Kernels.DirectConvKernels.Prewake(workspace.BatchSize, Conv1, workspace.Conv1DirectScratch);
+        global::Mnist.Kernels.DirectConvKernels.Prewake(workspace.BatchSize, Conv2, workspace.Conv2DirectScratch);
         // conv1: conv2d 1×28×28 → 32×26×26, 3×3 kernel, ReLU
         global::Mnist.Kernels.DirectConvKernels.Forward(workspace.InputMatrix, Conv1, workspace.Conv1Output, workspace.Conv1DirectScratch);
         // pool1: max pooling 32×26×26 → 32×13×13, 2×2 windows
@@ -100,7 +102,7 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6: dropout 0.5 of 1600
         global::Mnist.Kernels.DropoutKernels.Forward(Dropout6, workspace.Pool2Output, workspace.Dropout6Output, workspace.Dropout6Mask, training);
         // fc: dense 1600 → 10, identity
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Fc.Weight, workspace.Dropout6Output, 0f, workspace.FcOutput);
+        global::Mnist.Kernels.DenseKernels.Multiply(Fc.Weight, workspace.Dropout6Output, workspace.FcOutput);
         global::Mnist.Kernels.DenseKernels.AddBias(workspace.FcOutput, Fc.Bias);
         return workspace.FcOutput;
     }

@@ -77,10 +77,10 @@ partial class DeepNet : global::Mnist.INetwork
         global::Mnist.Kernels.SparseProducts.Multiply(Encoder.Weight, workspace.Input, workspace.EncoderOutput);
         global::Mnist.Kernels.DenseKernels.AddBiasTanh(workspace.EncoderOutput, Encoder.Bias);
         // hidden: dense 256 → 64, Sigmoid
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Hidden.Weight, workspace.EncoderOutput, 0f, workspace.HiddenOutput);
+        global::Mnist.Kernels.DenseKernels.Multiply(Hidden.Weight, workspace.EncoderOutput, workspace.HiddenOutput);
         global::Mnist.Kernels.DenseKernels.AddBiasSigmoid(workspace.HiddenOutput, Hidden.Bias);
         // logits: dense 64 → 10, identity
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Logits.Weight, workspace.HiddenOutput, 0f, workspace.LogitsOutput);
+        global::Mnist.Kernels.DenseKernels.Multiply(Logits.Weight, workspace.HiddenOutput, workspace.LogitsOutput);
         global::Mnist.Kernels.DenseKernels.AddBias(workspace.LogitsOutput, Logits.Bias);
         return workspace.LogitsOutput;
     }

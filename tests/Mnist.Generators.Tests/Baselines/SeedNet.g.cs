@@ -73,7 +73,7 @@ partial class SeedNet : global::Mnist.INetwork
         global::Mnist.Kernels.SparseProducts.Multiply(Linear.Weight, workspace.Input, workspace.LinearOutput);
         global::Mnist.Kernels.DenseKernels.AddBiasReLU(workspace.LinearOutput, Linear.Bias);
         // linear2: dense 128 → 10, identity
-        global::Mnist.Kernels.Gemm.Multiply(global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, global::MathNet.Numerics.Providers.LinearAlgebra.Transpose.DontTranspose, 1f, Linear2.Weight, workspace.LinearOutput, 0f, workspace.Linear2Output);
+        global::Mnist.Kernels.DenseKernels.Multiply(Linear2.Weight, workspace.LinearOutput, workspace.Linear2Output);
         global::Mnist.Kernels.DenseKernels.AddBias(workspace.Linear2Output, Linear2.Bias);
         return workspace.Linear2Output;
     }

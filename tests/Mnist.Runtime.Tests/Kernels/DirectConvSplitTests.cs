@@ -10,6 +10,7 @@ namespace Mnist.Runtime.Tests.Kernels;
 public class DirectConvSplitTests
 {
     [Theory]
+    [InlineData(1)] // one image: its 2.6 M multiply-adds split (Tuning.DirectConvMultiplyAddsPerPart), the helper woken ahead
     [InlineData(4)] // two images a part
     [InlineData(5)] // a part boundary inside an image: its blocks of filters on both threads
     public void Two_threads_compute_what_one_does_bit_for_bit(int samples)
@@ -27,6 +28,7 @@ public class DirectConvSplitTests
         var scratch = new DirectConvScratch(g, 64);
         Assert.Equal(2, scratch.Parts);
         var split = Matrix<float>.Build.Dense(64 * g.Positions, samples, float.NaN);
+        DirectConvKernels.Prewake(samples, layer, scratch);
         DirectConvKernels.Forward(x, layer, split, scratch);
         Assert.Equal(alone.ToColumnMajorArray(), split.ToColumnMajorArray());
     }
