@@ -36,7 +36,7 @@ namespace Mnist.Generators.Emitting
         }
 
         public override void EmitForward(LayerEmitContext c) =>
-            c.Line($"{PoolKernels}.Forward({c.Self}, {c.Input}, {c.Output}, {c.Buffer("Scratch")});");
+            c.Line($"{PoolKernels}.Forward({c.Self}, {c.Input}, {c.Output}, {c.Buffer("Scratch")}, training);");
 
         public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
         {

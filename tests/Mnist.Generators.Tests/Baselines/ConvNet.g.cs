@@ -94,11 +94,11 @@ partial class ConvNet : global::Mnist.INetwork
         // conv1: conv2d 1×28×28 → 32×26×26, 3×3 kernel, ReLU
         global::Mnist.Kernels.DirectConvKernels.Forward(workspace.InputMatrix, Conv1, workspace.Conv1Output, workspace.Conv1DirectScratch);
         // pool1: max pooling 32×26×26 → 32×13×13, 2×2 windows
-        global::Mnist.Kernels.PoolKernels.Forward(Pool1, workspace.Conv1Output, workspace.Pool1Output, workspace.Pool1Scratch);
+        global::Mnist.Kernels.PoolKernels.Forward(Pool1, workspace.Conv1Output, workspace.Pool1Output, workspace.Pool1Scratch, training);
         // conv2: conv2d 32×13×13 → 64×11×11, 3×3 kernel, ReLU
         global::Mnist.Kernels.DirectConvKernels.Forward(workspace.Pool1Output, Conv2, workspace.Conv2Output, workspace.Conv2DirectScratch);
         // pool2: max pooling 64×11×11 → 64×5×5, 2×2 windows
-        global::Mnist.Kernels.PoolKernels.Forward(Pool2, workspace.Conv2Output, workspace.Pool2Output, workspace.Pool2Scratch);
+        global::Mnist.Kernels.PoolKernels.Forward(Pool2, workspace.Conv2Output, workspace.Pool2Output, workspace.Pool2Scratch, training);
         // dropout6: dropout 0.5 of 1600
         global::Mnist.Kernels.DropoutKernels.Forward(Dropout6, workspace.Pool2Output, workspace.Dropout6Output, workspace.Dropout6Mask, training);
         // fc: dense 1600 → 10, identity

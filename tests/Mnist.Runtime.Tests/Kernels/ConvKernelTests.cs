@@ -269,6 +269,10 @@ public class ConvKernelTests
                         Assert.Equal(max, y[o, n]);
                     }
         Assert.Contains(float.NaN, y.Column(1).ToArray());
+        // inference's pooling, without the positions, gives the same maxima
+        var values = Matrix<float>.Build.Dense(y.RowCount, 2, -7f);
+        PoolKernels.MaxPoolValues(x, g, values);
+        Assert.Equal(y.ToColumnMajorArray(), values.ToColumnMajorArray());
 
         var delta = Matrix<float>.Build.Dense(y.RowCount, 2, (r, n) => r + 10 * n + 1);
         var dx = Matrix<float>.Build.Dense(g.InputFeatures, 2, 5f);
