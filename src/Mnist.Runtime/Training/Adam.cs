@@ -47,12 +47,16 @@ public class Adam : Optimizer
     {
         _mean ??= parameters.Select(p => new float[p.Length]).ToArray();
         _variance ??= parameters.Select(p => new float[p.Length]).ToArray();
+        _corrections = Kernels.AdamCorrections.For(LearningRate, Momentum, Beta2, Steps + 1);
     }
+
+    // this step's bias corrections, once (BeginStep) rather than two Math.Pow per slice of the update
+    private Kernels.AdamCorrections _corrections;
 
     /// <inheritdoc />
     protected override void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient) =>
         Kernels.OptimizerKernels.Adam(values, gradient, _mean![parameter].AsSpan(offset, values.Length), _variance![parameter].AsSpan(offset, values.Length),
-            LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled, Steps + 1);
+            _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> BufferNames => ["exp_avg", "exp_avg_sq"];
