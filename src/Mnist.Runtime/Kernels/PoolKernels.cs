@@ -39,29 +39,12 @@ public static unsafe class PoolKernels
 
     // Inference's max pooling has a kernel of its own for the 2×2 windows of stride 2, in blocks of maxima alone (one image's
     // pool1 8.2 -> 4.0 µs, pool2 5.0 -> 2.7, AVX2 EPYC); any other window takes the kernels that also find the positions
-    internal static bool HasValuesKernel(Window2D w) => w.Size == 2 && w.Stride == 2 && w.OutputWidth >= 4 && Vector256.IsHardwareAccelerated;
+    internal static bool HasValuesKernel(Window2D w) => HasBlocks(w);
 
-    internal static void MaxPoolValues(float* x, Window2D w, int first, int count, float* y)
-    {
-        int outH = w.OutputHeight, outW = w.OutputWidth, width = w.Width, plane = w.Height * w.Width, block = outW >= 8 ? 8 : 4;
-        long o = (long)first * w.Channels * w.Positions;
-        int* unused = stackalloc int[8];
-        for (int n = first; n < first + count; n++)
-        {
-            float* sample = x + (long)n * w.InputFeatures;
-            for (int c = 0; c < w.Channels; c++)
-                for (int oh = 0; oh < outH; oh++, o += outW)
-                {
-                    int top = c * plane + 2 * oh * width;
-                    for (int ow = 0; ow < outW; ow += block)
-                    {
-                        int at = Math.Min(ow, outW - block);
-                        bool finite = block == 8 ? Maxima8(sample + top + 2 * at, width, y + o + at) : Maxima4(sample + top + 2 * at, width, y + o + at);
-                        if (!finite) ScanWindows(sample, top, width, at, block, y + o + at, unused);
-                    }
-                }
-        }
-    }
+    // the 2×2 windows of stride 2 in blocks of eight or four (MaxPool2x2Blocks)
+    private static bool HasBlocks(Window2D w) => w.Size == 2 && w.Stride == 2 && w.OutputWidth >= 4 && Vector256.IsHardwareAccelerated;
+
+    internal static void MaxPoolValues(float* x, Window2D w, int first, int count, float* y) => MaxPool2x2Blocks(x, w, first, count, y, null);
 
     // the maxima of the eight windows whose top-left values start at r0; false (nothing written) when a value is NaN.
     // Of equal values the first in the scan's order is taken, as by the scan: only the sign of a zero could tell.
@@ -141,7 +124,7 @@ public static unsafe class PoolKernels
             MaxPoolGathered(x, w, starts, first, count, y, arg);
             return;
         }
-        if (w.Size == 2 && w.Stride == 2 && outW >= 4 && Vector256.IsHardwareAccelerated)
+        if (HasBlocks(w))
         {
             MaxPool2x2Blocks(x, w, first, count, y, arg);
             return;
@@ -222,10 +205,12 @@ public static unsafe class PoolKernels
     // candidates deinterleaved by shuffles, and the choice between them as MaxPool2x2's below. A row's last block
     // overlaps the one before it (it writes the same values again), so no window is left to a scalar tail; a block
     // holding a NaN takes the exact scan. (The convnet's poolings of one image: 19 and 8 us row by row, 5 and 3 this way.)
+    // (arg null: the maxima alone, for inference.)
     private static void MaxPool2x2Blocks(float* x, Window2D w, int first, int count, float* y, int* arg)
     {
         int outH = w.OutputHeight, outW = w.OutputWidth, width = w.Width, plane = w.Height * w.Width, block = outW >= 8 ? 8 : 4;
         long o = (long)first * w.Channels * w.Positions;
+        int* unused = stackalloc int[8];
         for (int n = first; n < first + count; n++)
         {
             float* sample = x + (long)n * w.InputFeatures;
@@ -236,8 +221,10 @@ public static unsafe class PoolKernels
                     for (int ow = 0; ow < outW; ow += block)
                     {
                         int at = Math.Min(ow, outW - block);
-                        bool finite = block == 8 ? Windows8(sample, top, width, at, y + o + at, arg + o + at) : Windows4(sample, top, width, at, y + o + at, arg + o + at);
-                        if (!finite) ScanWindows(sample, top, width, at, block, y + o + at, arg + o + at);
+                        bool finite = arg is null
+                            ? block == 8 ? Maxima8(sample + top + 2 * at, width, y + o + at) : Maxima4(sample + top + 2 * at, width, y + o + at)
+                            : block == 8 ? Windows8(sample, top, width, at, y + o + at, arg + o + at) : Windows4(sample, top, width, at, y + o + at, arg + o + at);
+                        if (!finite) ScanWindows(sample, top, width, at, block, y + o + at, arg is null ? unused : arg + o + at);
                     }
                 }
         }
