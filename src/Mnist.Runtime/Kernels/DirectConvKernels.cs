@@ -250,21 +250,27 @@ public static unsafe class DirectConvKernels
         }
     }
 
-    // sums[f · patch + t] += dL/dW[f, t], sums[filters · patch + f] += dL/db[f] over samples [first, first + count)
+    // Sums are kept lane by lane (SumLanes floats each, so any width fits) and totalled once, in FinishGradients: a
+    // horizontal total per (filter, patch value) of every sample cost a third of the multiply-adds' time.
+    internal const int SumLanes = 16;
+
+    // sums[(f · patch + t) · SumLanes + lane] += dL/dW[f, t], sums[(filters · patch + f) · SumLanes + lane] += dL/db[f], over samples
+    // [first, first + count): per sample and block of four filters, their delta planes go into rows of the wide grid, then
+    // three patch values at a time each load of a row serves three multiply-adds and each load of the input four (12
+    // accumulators; four filters × one patch value had five loads per four multiply-adds)
     private readonly struct GradientKernel(float[] input, Window2D w, float[] delta, int outFeatures, int first, int count, float[] sums, int filters, float[] scratch) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
-            int pw = w.Width + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
-            int patch = w.Patch, positions = outH * outW, wide = Round(outH * pw);
+            int c = TV.Count, pw = w.Width + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
+            int patch = w.Patch, positions = outH * outW, span = outH * pw, wide = Round(span);
             int paddedLength = PaddedLength(w);
             Span<int> offsets = stackalloc int[patch];
             Offsets(w, offsets);
-            Span<float> lanes = stackalloc float[TV.Count];
-            fixed (float* x = input, d = delta, s = scratch, sum = sums, lane = lanes)
+            fixed (float* x = input, d = delta, s = scratch, sum = sums)
             {
-                float* padded = s, rows = s + paddedLength;
-                new Span<float>(rows, 4 * wide).Clear(); // the extra columns stay zero: they add nothing
+                float* padded = s, r0 = s + paddedLength, r1 = r0 + wide, r2 = r1 + wide, r3 = r2 + wide;
+                new Span<float>(r0, 4 * wide).Clear(); // the extra columns stay zero: they add nothing
                 for (int n = first; n < first + count; n++)
                 {
                     Pad(x + (long)n * w.InputFeatures, w, padded, paddedLength);
@@ -273,47 +279,68 @@ public static unsafe class DirectConvKernels
                         int group = Math.Min(4, filters - f0);
                         for (int k = 0; k < 4; k++)
                         {
-                            float* row = rows + k * wide;
+                            float* row = r0 + k * wide;
                             if (k >= group) { new Span<float>(row, wide).Clear(); continue; }
                             float* plane = d + (long)n * outFeatures + (long)(f0 + k) * positions;
-                            float total = 0f;
-                            for (int oh = 0; oh < outH; oh++)
-                                for (int ow = 0; ow < outW; ow++)
-                                {
-                                    float v = plane[oh * outW + ow];
-                                    row[oh * pw + ow] = v;
-                                    total += v;
-                                }
-                            sum[filters * patch + f0 + k] += total;
+                            for (int oh = 0; oh < outH; oh++) CopyRow<TV>(plane + oh * outW, row + oh * pw, outW);
+                            TV total = TV.Zero;
+                            for (int q = 0; q < span; q += c) total = TV.Add(total, TV.Load(row + q));
+                            AddTo(sum + (filters * patch + f0 + k) * SumLanes, total);
                         }
-                        for (int t = 0; t < patch; t++)
+                        for (int t0 = 0; t0 < patch; t0 += 3)
                         {
-                            TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero;
-                            float* src = padded + offsets[t];
-                            for (int q = 0; q < outH * pw; q += TV.Count)
+                            // a patch of 3k + 1 or 3k + 2 values repeats its last: computed, never added
+                            float* s0 = padded + offsets[t0], s1 = padded + offsets[Math.Min(t0 + 1, patch - 1)], s2 = padded + offsets[Math.Min(t0 + 2, patch - 1)];
+                            TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero;
+                            TV c0 = TV.Zero, c1 = TV.Zero, c2 = TV.Zero, e0 = TV.Zero, e1 = TV.Zero, e2 = TV.Zero;
+                            for (int q = 0; q < span; q += c)
                             {
-                                TV v = TV.Load(src + q);
-                                a0 = TV.MultiplyAdd(TV.Load(rows + q), v, a0);
-                                a1 = TV.MultiplyAdd(TV.Load(rows + wide + q), v, a1);
-                                a2 = TV.MultiplyAdd(TV.Load(rows + 2 * wide + q), v, a2);
-                                a3 = TV.MultiplyAdd(TV.Load(rows + 3 * wide + q), v, a3);
+                                TV x0 = TV.Load(s0 + q), x1 = TV.Load(s1 + q), x2 = TV.Load(s2 + q);
+                                TV r = TV.Load(r0 + q);
+                                a0 = TV.MultiplyAdd(r, x0, a0); a1 = TV.MultiplyAdd(r, x1, a1); a2 = TV.MultiplyAdd(r, x2, a2);
+                                r = TV.Load(r1 + q);
+                                b0 = TV.MultiplyAdd(r, x0, b0); b1 = TV.MultiplyAdd(r, x1, b1); b2 = TV.MultiplyAdd(r, x2, b2);
+                                r = TV.Load(r2 + q);
+                                c0 = TV.MultiplyAdd(r, x0, c0); c1 = TV.MultiplyAdd(r, x1, c1); c2 = TV.MultiplyAdd(r, x2, c2);
+                                r = TV.Load(r3 + q);
+                                e0 = TV.MultiplyAdd(r, x0, e0); e1 = TV.MultiplyAdd(r, x1, e1); e2 = TV.MultiplyAdd(r, x2, e2);
                             }
-                            sum[f0 * patch + t] += Total(a0, lane);
-                            if (group > 1) sum[(f0 + 1) * patch + t] += Total(a1, lane);
-                            if (group > 2) sum[(f0 + 2) * patch + t] += Total(a2, lane);
-                            if (group > 3) sum[(f0 + 3) * patch + t] += Total(a3, lane);
+                            int taps = Math.Min(3, patch - t0);
+                            AddTaps(sum + (f0 * patch + t0) * SumLanes, taps, a0, a1, a2);
+                            if (group > 1) AddTaps(sum + ((f0 + 1) * patch + t0) * SumLanes, taps, b0, b1, b2);
+                            if (group > 2) AddTaps(sum + ((f0 + 2) * patch + t0) * SumLanes, taps, c0, c1, c2);
+                            if (group > 3) AddTaps(sum + ((f0 + 3) * patch + t0) * SumLanes, taps, e0, e1, e2);
                         }
                     }
                 }
             }
         }
 
-        private static float Total<TV>(TV v, float* lane) where TV : struct, ISimdVector<TV>
+        private static void AddTaps<TV>(float* at, int taps, TV t0, TV t1, TV t2) where TV : struct, ISimdVector<TV>
         {
-            TV.Store(v, lane);
-            float total = 0f;
-            for (int i = 0; i < TV.Count; i++) total += lane[i];
-            return total;
+            AddTo(at, t0);
+            if (taps > 1) AddTo(at + SumLanes, t1);
+            if (taps > 2) AddTo(at + 2 * SumLanes, t2);
+        }
+
+        private static void AddTo<TV>(float* at, TV v) where TV : struct, ISimdVector<TV> => TV.Store(TV.Add(TV.Load(at), v), at);
+
+        // dst[0, count) = src[0, count); the last vector overlaps the one before it (a memmove call per 26-float row cost as
+        // much as the products)
+        private static void CopyRow<TV>(float* src, float* dst, int count) where TV : struct, ISimdVector<TV>
+        {
+            int c = TV.Count;
+            if (count < c)
+            {
+                for (int j = 0; j < count; j++) dst[j] = src[j];
+                return;
+            }
+            for (int j = 0; ; j += c)
+            {
+                int at = Math.Min(j, count - c);
+                TV.Store(TV.Load(src + at), dst + at);
+                if (at == count - c) return;
+            }
         }
     }
 }
@@ -334,7 +361,7 @@ public sealed class DirectConvScratch : IPartedWork
     {
         int threads = Math.Max(1, Gemm.Threads);
         _scratch = Enumerable.Range(0, threads).Select(_ => new float[DirectConvKernels.ScratchLength(window)]).ToArray();
-        _sums = Enumerable.Range(0, threads).Select(_ => new float[filters * window.Patch + filters]).ToArray();
+        _sums = Enumerable.Range(0, threads).Select(_ => new float[(filters * window.Patch + filters) * DirectConvKernels.SumLanes]).ToArray();
     }
 
     // the buffers were made for the threads of the backend at the time: never more parts than that
@@ -375,7 +402,8 @@ public sealed class DirectConvScratch : IPartedWork
         for (int i = 0; i < weights + _biasTarget!.Length; i++)
         {
             float total = 0f;
-            foreach (var sums in _sums) total += sums[i];
+            foreach (var sums in _sums)
+                for (int lane = 0; lane < DirectConvKernels.SumLanes; lane++) total += sums[i * DirectConvKernels.SumLanes + lane];
             ref float target = ref i < weights ? ref _weightTarget[i] : ref _biasTarget[i - weights];
             target = _alpha * total + (_beta == 0 ? 0f : _beta * target);
         }
