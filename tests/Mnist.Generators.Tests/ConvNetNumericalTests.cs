@@ -4,9 +4,9 @@ namespace Mnist.Generators.Tests;
 
 /// <summary>
 /// The generated convolution, pooling, flatten and dropout code against a naive double-precision loop over the
-/// same layers, for three architectures (<see cref="Specs.SmallConv"/>, <see cref="Specs.StridedConv"/>,
-/// <see cref="Specs.PooledConv"/>: padding, strides, odd sizes, several input channels, both poolings, every
-/// activation, dropout; a first layer computed directly and one through the patch matrix): forward, loss,
+/// same layers, for four architectures (<see cref="Specs.SmallConv"/>, <see cref="Specs.StridedConv"/>,
+/// <see cref="Specs.PooledConv"/>, <see cref="Specs.OverlapConv"/>: padding, strides, odd sizes, several input channels,
+/// both poolings, overlapping max windows after a ReLU, every activation, dropout; a first layer computed directly and one through the patch matrix): forward, loss,
 /// every gradient by central differences, and both training steps.
 /// </summary>
 public class ConvNetNumericalTests
@@ -18,6 +18,7 @@ public class ConvNetNumericalTests
         { "Consumer.SmallConv", Specs.SmallConv },
         { "Consumer.StridedConv", Specs.StridedConv },
         { "Consumer.PooledConv", Specs.PooledConv },
+        { "Consumer.OverlapConv", Specs.OverlapConv },
     };
 
     private static readonly Dictionary<string, System.Reflection.Assembly> s_compiled = new();

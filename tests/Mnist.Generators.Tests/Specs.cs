@@ -95,6 +95,24 @@ public static class Specs
         public partial class PooledConv;
         """;
 
+    /// <summary>
+    /// A ReLU convolution into overlapping max windows (3×3, stride 1: a position can be the maximum of several windows):
+    /// the pooling applies the ReLU's derivative to its own delta, which must equal applying it to the convolution's.
+    /// </summary>
+    public const string OverlapConv = """
+        using Mnist;
+        namespace Consumer;
+
+        [Network(Channels = 2, Height = 6, Width = 6)]
+        [Conv2D(3, 3, Activation.ReLU, Padding = 1, Name = "conv1")]
+        [MaxPool2D(3, Stride = 1, Name = "pool1")]
+        [Conv2D(2, 2, Activation.ReLU, Name = "conv2")]
+        [MaxPool2D(2, Name = "pool2")]
+        [Flatten(Name = "flat")]
+        [Dense(3, Name = "out")]
+        public partial class OverlapConv;
+        """;
+
     public static TheoryData<string, string> Baselines => new()
     {
         { "ConvNet", ConvNet },

@@ -90,7 +90,7 @@ namespace Mnist.Generators.Emitting
         public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
         {
             var d = Spec(c.Layer);
-            if (d.Activation != ActivationKind.Identity)
+            if (d.Activation != ActivationKind.Identity && !c.ReLUDerivativeInNext)
                 c.Line($"{DenseKernels}.{d.Activation}Backward({c.Delta}, {c.Output});");
             int weightIndex = c.FirstParameter, biasIndex = c.FirstParameter + 1;
             bool sgd = mode == BackwardMode.Sgd;

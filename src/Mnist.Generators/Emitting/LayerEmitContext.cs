@@ -51,6 +51,21 @@ namespace Mnist.Generators.Emitting
         /// <summary>True when the layer reads the network's input (every layer before it is a reshape): it has no error to propagate.</summary>
         public bool ReadsBatch => InputDelta is null;
 
+        /// <summary>
+        /// True when this layer is a ReLU convolution and a max pooling follows it: the pooling applies the ReLU's derivative to
+        /// its own delta (a quarter as many values for 2×2 windows) instead of this layer to its. Exact: a maximum of ReLU
+        /// outputs is the ReLU output at its position, so "that value is positive" masks every delta sent there alike.
+        /// </summary>
+        public bool ReLUDerivativeInNext => ReLUThenMaxPool(Model, Index);
+
+        /// <summary>True when this layer is a max pooling that applies the ReLU derivative of the convolution before it (see <see cref="ReLUDerivativeInNext"/>).</summary>
+        public bool AppliesPreviousReLUDerivative => ReLUThenMaxPool(Model, Index - 1);
+
+        private static bool ReLUThenMaxPool(ModelSpec model, int conv) =>
+            conv >= 0 && conv + 1 < model.Layers.Count
+            && model.Layers[conv] is Conv2DSpec { Activation: ActivationKind.ReLU }
+            && model.Layers[conv + 1].Kind == Kinds.PoolKind.MaxName;
+
         /// <summary>The index in the network's <c>Parameters</c> of the layer's first parameter (its others follow).</summary>
         public int FirstParameter { get; }
 

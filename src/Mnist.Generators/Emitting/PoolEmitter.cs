@@ -41,6 +41,7 @@ namespace Mnist.Generators.Emitting
         public override void EmitBackward(LayerEmitContext c, BackwardMode mode)
         {
             if (c.ReadsBatch) return; // nothing before it to propagate to
+            if (c.AppliesPreviousReLUDerivative) c.Line($"{DenseKernels}.ReLUBackward({c.Delta}, {c.Output}); // the ReLU's derivative before the pooling: each maximum is a ReLU output");
             c.Line($"{PoolKernels}.Backward({c.Self}, {c.Delta}, {c.InputDelta}, {c.Buffer("Scratch")});");
         }
     }

@@ -119,14 +119,14 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
+        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Pool2Delta, workspace.Pool2Output); // the ReLU's derivative before the pooling: each maximum is a ReLU output
         global::Mnist.Kernels.PoolKernels.Backward(Pool2, workspace.Pool2Delta, workspace.Conv2Delta, workspace.Pool2Scratch);
         // conv2
-        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
         global::Mnist.Kernels.ConvKernels.Backward(workspace.Pool1Output, Conv2, workspace.Conv2Delta, workspace.Pool1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Bias), workspace.Conv2Scratch);
         // pool1
+        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Pool1Delta, workspace.Pool1Output); // the ReLU's derivative before the pooling: each maximum is a ReLU output
         global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
-        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
         global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1DirectScratch);
     }
 
@@ -146,14 +146,14 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
+        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Pool2Delta, workspace.Pool2Output); // the ReLU's derivative before the pooling: each maximum is a ReLU output
         global::Mnist.Kernels.PoolKernels.Backward(Pool2, workspace.Pool2Delta, workspace.Conv2Delta, workspace.Pool2Scratch);
         // conv2
-        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
         global::Mnist.Kernels.ConvKernels.Backward(workspace.Pool1Output, Conv2, workspace.Conv2Delta, workspace.Pool1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv2.Weight), global::Mnist.Kernels.Gemm.Values(Conv2.Bias), workspace.Conv2Scratch);
         // pool1
+        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Pool1Delta, workspace.Pool1Output); // the ReLU's derivative before the pooling: each maximum is a ReLU output
         global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
-        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
         global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, -learningRate, 1f, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(Conv1.Bias), workspace.Conv1DirectScratch);
         return loss;
     }
@@ -177,16 +177,16 @@ partial class ConvNet : global::Mnist.INetwork
         // dropout6
         global::Mnist.Kernels.DropoutKernels.Backward(workspace.Dropout6Delta, workspace.Dropout6Mask, workspace.Pool2Delta);
         // pool2
+        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Pool2Delta, workspace.Pool2Output); // the ReLU's derivative before the pooling: each maximum is a ReLU output
         global::Mnist.Kernels.PoolKernels.Backward(Pool2, workspace.Pool2Delta, workspace.Conv2Delta, workspace.Pool2Scratch);
         // conv2
-        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv2Delta, workspace.Conv2Output);
         global::Mnist.Kernels.ConvKernels.Backward(workspace.Pool1Output, Conv2, workspace.Conv2Delta, workspace.Pool1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Bias), workspace.Conv2Scratch);
         update.Update(2, 0, global::Mnist.Kernels.Gemm.Values(Conv2.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Weight));
         update.Update(3, 0, global::Mnist.Kernels.Gemm.Values(Conv2.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Conv2Gradient.Bias));
         // pool1
+        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Pool1Delta, workspace.Pool1Output); // the ReLU's derivative before the pooling: each maximum is a ReLU output
         global::Mnist.Kernels.PoolKernels.Backward(Pool1, workspace.Pool1Delta, workspace.Conv1Delta, workspace.Pool1Scratch);
         // conv1
-        global::Mnist.Kernels.DenseKernels.ReLUBackward(workspace.Conv1Delta, workspace.Conv1Output);
         global::Mnist.Kernels.DirectConvKernels.WeightGradient(workspace.InputMatrix, Conv1, workspace.Conv1Delta, 1f, 0f, global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias), workspace.Conv1DirectScratch);
         update.Update(0, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Weight), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Weight));
         update.Update(1, 0, global::Mnist.Kernels.Gemm.Values(Conv1.Bias), global::Mnist.Kernels.Gemm.Values(workspace.Conv1Gradient.Bias));
