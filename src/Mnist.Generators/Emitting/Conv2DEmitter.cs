@@ -123,7 +123,11 @@ namespace Mnist.Generators.Emitting
             if (!DirectForward(c)) c.Line($"products.Add(new {GemmShape}(false, false, {columns}, {filters}, {patch}));");
             if (DirectBackward(c)) return; // nothing else of it reaches the BLAS
             c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {patch}, {columns}));");
-            if (!c.ReadsBatch) c.Line($"products.Add(new {GemmShape}(false, true, {columns}, {patch}, {filters}));");
+            if (c.ReadsBatch) return;
+            // a stride-1 layer's error goes through the product on the wide grid (Conv2DScratch.WidePositions)
+            string errorRows = d.Stride != 1 ? columns
+                : $"{Int((long)d.Output.Height * (d.Input.Width + 2 * d.Padding))} * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk({patch}, {Positions(d)}))";
+            c.Line($"products.Add(new {GemmShape}(false, true, {errorRows}, {patch}, {filters}));");
         }
     }
 }

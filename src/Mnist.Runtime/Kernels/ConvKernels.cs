@@ -74,34 +74,44 @@ public static unsafe class ConvKernels
     // samples [first, first + count) of x into the position-major patch matrix cols ((count · positions) × patch)
     internal static void Im2Col(float* x, Window2D w, int first, int count, float* cols)
     {
-        int k = w.Size, outH = w.OutputHeight, outW = w.OutputWidth, plane = w.Height * w.Width, positions = w.Positions;
-        long n = (long)count * positions;
-        for (int c = 0; c < w.Channels; c++)
-            for (int i = 0; i < k; i++)
-                for (int j = 0; j < k; j++)
-                {
-                    float* column = cols + ((c * k + i) * k + j) * n;
-                    var (lo, hi) = Inside(w, j);
-                    for (int s = 0; s < count; s++)
+        var kernel = new Im2ColKernel(x, w, first, count, cols);
+        SimdWidth.Run(ref kernel);
+    }
+
+    private readonly struct Im2ColKernel(float* x, Window2D w, int first, int count, float* cols) : ISimdKernel
+    {
+        public void Run<TV>() where TV : struct, ISimdVector<TV>
+        {
+            int k = w.Size, outH = w.OutputHeight, outW = w.OutputWidth, plane = w.Height * w.Width, positions = w.Positions;
+            long n = (long)count * positions;
+            for (int c = 0; c < w.Channels; c++)
+                for (int i = 0; i < k; i++)
+                    for (int j = 0; j < k; j++)
                     {
-                        float* channel = x + (long)(first + s) * w.InputFeatures + (long)c * plane;
-                        for (int oh = 0; oh < outH; oh++)
+                        float* column = cols + ((c * k + i) * k + j) * n;
+                        var (lo, hi) = Inside(w, j);
+                        for (int s = 0; s < count; s++)
                         {
-                            float* dst = column + (long)s * positions + oh * outW;
-                            int row = oh * w.Stride - w.Padding + i;
-                            if ((uint)row >= (uint)w.Height)
+                            float* channel = x + (long)(first + s) * w.InputFeatures + (long)c * plane;
+                            for (int oh = 0; oh < outH; oh++)
                             {
-                                new Span<float>(dst, outW).Clear();
-                                continue;
+                                float* dst = column + (long)s * positions + oh * outW;
+                                int row = oh * w.Stride - w.Padding + i;
+                                if ((uint)row >= (uint)w.Height)
+                                {
+                                    new Span<float>(dst, outW).Clear();
+                                    continue;
+                                }
+                                for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
+                                float* src = channel + row * w.Width + j - w.Padding;
+                                // a row of an 11-wide output is two vectors, not a memmove call
+                                if (w.Stride == 1) SimdRows.Copy<TV>(src + lo, dst + lo, hi - lo);
+                                else for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * w.Stride];
+                                for (int ow = hi; ow < outW; ow++) dst[ow] = 0f;
                             }
-                            for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
-                            float* src = channel + row * w.Width + j - w.Padding;
-                            if (w.Stride == 1) new ReadOnlySpan<float>(src + lo, hi - lo).CopyTo(new Span<float>(dst + lo, hi - lo));
-                            else for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * w.Stride];
-                            for (int ow = hi; ow < outW; ow++) dst[ow] = 0f;
                         }
                     }
-                }
+        }
     }
 
     // the patch matrix cols of samples [first, first + count) added back onto their input positions in dx (overwritten)
@@ -134,6 +144,34 @@ public static unsafe class ConvKernels
                         }
                     }
                 }
+    }
+
+    // Col2Im for a stride-1 window whose patch matrix is on the wide grid (Conv2DScratch.WidePositions per sample, the extra
+    // columns zero): patch value (c, i, j)'s error for a sample is one run added at offset i · paddedWidth + j of channel c's
+    // padded plane — into dx itself without padding, else into the sample's padded planes, whose inside is then copied out.
+    // A run stops at its plane's end: all it would add past it is the zeros of the last row's extra columns.
+    internal static void Col2ImWide(float* cols, Window2D w, int first, int count, float* dx, float* padded)
+    {
+        int k = w.Size, pw = w.Width + 2 * w.Padding, ph = w.Height + 2 * w.Padding, plane = ph * pw;
+        int wide = Conv2DScratch.WidePositions(w);
+        long n = (long)count * wide;
+        for (int s = 0; s < count; s++)
+        {
+            float* sample = dx + (long)(first + s) * w.InputFeatures, target = w.Padding == 0 ? sample : padded;
+            new Span<float>(target, w.Channels * plane).Clear();
+            for (int c = 0; c < w.Channels; c++)
+                for (int i = 0; i < k; i++)
+                    for (int j = 0; j < k; j++)
+                    {
+                        int offset = i * pw + j, length = Math.Min(wide, plane - offset);
+                        var run = new Span<float>(target + c * plane + offset, length);
+                        System.Numerics.Tensors.TensorPrimitives.Add(run, new ReadOnlySpan<float>(cols + ((c * k + i) * k + j) * n + (long)s * wide, length), run);
+                    }
+            if (w.Padding == 0) continue;
+            for (int c = 0; c < w.Channels; c++)
+                for (int r = 0; r < w.Height; r++)
+                    new ReadOnlySpan<float>(padded + (c * ph + r + w.Padding) * pw + w.Padding, w.Width).CopyTo(new Span<float>(sample + (c * w.Height + r) * w.Width, w.Width));
+        }
     }
 
     internal static void Check(Matrix<float> m, long rows, long columns, string name)

@@ -282,7 +282,7 @@ public static unsafe class DirectConvKernels
                             float* row = r0 + k * wide;
                             if (k >= group) { new Span<float>(row, wide).Clear(); continue; }
                             float* plane = d + (long)n * outFeatures + (long)(f0 + k) * positions;
-                            for (int oh = 0; oh < outH; oh++) CopyRow<TV>(plane + oh * outW, row + oh * pw, outW);
+                            for (int oh = 0; oh < outH; oh++) SimdRows.Copy<TV>(plane + oh * outW, row + oh * pw, outW);
                             TV total = TV.Zero;
                             for (int q = 0; q < span; q += c) total = TV.Add(total, TV.Load(row + q));
                             AddTo(sum + (filters * patch + f0 + k) * SumLanes, total);
@@ -324,24 +324,6 @@ public static unsafe class DirectConvKernels
         }
 
         private static void AddTo<TV>(float* at, TV v) where TV : struct, ISimdVector<TV> => TV.Store(TV.Add(TV.Load(at), v), at);
-
-        // dst[0, count) = src[0, count); the last vector overlaps the one before it (a memmove call per 26-float row cost as
-        // much as the products)
-        private static void CopyRow<TV>(float* src, float* dst, int count) where TV : struct, ISimdVector<TV>
-        {
-            int c = TV.Count;
-            if (count < c)
-            {
-                for (int j = 0; j < count; j++) dst[j] = src[j];
-                return;
-            }
-            for (int j = 0; ; j += c)
-            {
-                int at = Math.Min(j, count - c);
-                TV.Store(TV.Load(src + at), dst + at);
-                if (at == count - c) return;
-            }
-        }
     }
 }
 

@@ -313,6 +313,28 @@ public static class SimdWidth
     }
 }
 
+/// <summary>Short rows (a convolution's 11 to 26 floats) copied as vectors: a memmove call per row cost more than the copy.</summary>
+internal static unsafe class SimdRows
+{
+    /// <summary>destination[0, count) = source[0, count); the last vector overlaps the one before it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy<TV>(float* source, float* destination, int count) where TV : struct, ISimdVector<TV>
+    {
+        int c = TV.Count;
+        if (count < c)
+        {
+            for (int j = 0; j < count; j++) destination[j] = source[j];
+            return;
+        }
+        for (int j = 0; ; j += c)
+        {
+            int at = Math.Min(j, count - c);
+            TV.Store(TV.Load(source + at), destination + at);
+            if (at == count - c) return;
+        }
+    }
+}
+
 /// <summary>
 /// Where optimizer state is flushed to zero. Momentum and Adam's moments of a feature that gets no gradient decay
 /// geometrically (×0.9 a step) into the subnormal floats, and on Intel processors every vector operation on a subnormal

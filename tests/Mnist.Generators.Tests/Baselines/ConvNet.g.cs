@@ -209,7 +209,7 @@ partial class ConvNet : global::Mnist.INetwork
         // pool1
         // conv2
         products.Add(new global::Mnist.LinearAlgebra.GemmShape(true, false, 64, 288, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121))));
-        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, true, 121 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121)), 288, 64));
+        products.Add(new global::Mnist.LinearAlgebra.GemmShape(false, true, 143 * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk(288, 121)), 288, 64));
         // pool2
         // dropout6
         // fc
