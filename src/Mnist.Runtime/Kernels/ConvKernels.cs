@@ -15,7 +15,8 @@ namespace Mnist.Kernels;
 /// whose result, (samples · positions) × out, holds each channel's plane of each sample as a contiguous run: it
 /// goes to NCHW by block copies, adding the bias. Backward: the delta in the same layout by block copies,
 /// <c>deltaᵀ · columns</c> for the weight gradient (accumulated per thread as out × patch), and
-/// <c>delta · Wᵀ</c> added back onto the input rows by <c>Col2Im</c> — with the weights as they were.
+/// <c>delta · Wᵀ</c> added back onto the input rows by <c>Col2Im</c> — with the weights as they were (for stride 1 that
+/// product runs on the wide grid, <see cref="Conv2DScratch.WidePositions"/>, and <c>Col2ImWide</c> adds long runs).
 /// <see cref="Forward"/> and <see cref="Backward"/> take the batch a few samples at a time
 /// (<see cref="Tuning.ConvChunkFloats"/>) so the patch matrices stay in the cache, recompute the patches in
 /// backward instead of keeping them, and split the chunks over the threads.
