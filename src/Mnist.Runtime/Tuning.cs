@@ -18,10 +18,12 @@ public static class Tuning
     /// Multiply-adds per thread below which a direct convolution's forward pass stays on one thread. One image's conv2
     /// (2.6 M) splits in two: with the helper woken at the start of the pass (<c>DirectConvKernels.Prewake</c>) one image
     /// took 90 -> 69 µs on an AVX2 EPYC; woken only when conv2's work was there, the split made the image slower
-    /// (AVX-512: 51.5 -> 61.8 µs). Its conv1 (0.2 M) splits too since 2026-12-07: with the helper already spinning, conv1
-    /// of one image 10.9 -> 6.1 µs and the image 51–55 -> 46.5–48 µs (AVX2 EPYC, four alternating runs of 30 × 400 images).
+    /// (AVX-512: 51.5 -> 61.8 µs). Its conv1 (0.2 M) stays whole. Split too (100 K, tried 2026-12-07), conv1 of one image
+    /// went 10.9 -> 6.1 µs and the image 51–55 -> 46.5–48 µs in a tight loop of predictions, but in `mnist bench` (images
+    /// after an epoch of training) 54–83 -> 53–159 µs, and 0.48× the anchor in bench/compare.sh: a helper blocks as soon as
+    /// it has done its part, so the split conv1 used up the pass's early wake and conv2 had to wake it again.
     /// </summary>
-    public const int DirectConvMultiplyAddsPerPart = 100_000;
+    public const int DirectConvMultiplyAddsPerPart = 1_000_000;
 
     /// <summary>A dense layer's input of at most this many columns (one image) is multiplied without the BLAS (<c>DenseKernels.Multiply</c>).</summary>
     public const int DenseDirectColumns = 1;
