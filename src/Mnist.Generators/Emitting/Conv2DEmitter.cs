@@ -119,14 +119,14 @@ namespace Mnist.Generators.Emitting
             var d = Spec(c.Layer);
             string filters = Int(d.Filters), patch = Int((long)d.Input.Channels * d.Kernel * d.Kernel);
             // a chunk of samples at a time (Conv2DScratch.Chunk)
-            string columns = $"{Positions(d)} * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk({patch}, {Positions(d)}))";
+            string samples = $"global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk({patch}, {Positions(d)}))";
+            string columns = $"{Positions(d)} * {samples}";
             if (!DirectForward(c)) c.Line($"products.Add(new {GemmShape}(false, false, {columns}, {filters}, {patch}));");
             if (DirectBackward(c)) return; // nothing else of it reaches the BLAS
             c.Line($"products.Add(new {GemmShape}(true, false, {filters}, {patch}, {columns}));");
             if (c.ReadsBatch) return;
             // a stride-1 layer's error goes through the product on the wide grid (Conv2DScratch.WidePositions)
-            string errorRows = d.Stride != 1 ? columns
-                : $"{Int((long)d.Output.Height * (d.Input.Width + 2 * d.Padding))} * global::System.Math.Min(batch, global::Mnist.Kernels.Conv2DScratch.Chunk({patch}, {Positions(d)}))";
+            string errorRows = d.Stride != 1 ? columns : $"{Int((long)d.Output.Height * (d.Input.Width + 2 * d.Padding))} * {samples}";
             c.Line($"products.Add(new {GemmShape}(false, true, {errorRows}, {patch}, {filters}));");
         }
     }
