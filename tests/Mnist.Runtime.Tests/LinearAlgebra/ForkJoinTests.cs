@@ -92,4 +92,57 @@ public class ForkJoinTests
             if (round % 50 == 0) ForkJoin.Prewake(2); // a prewake that no work follows
         }
     }
+
+    [Fact]
+    public void A_helper_spins_on_after_its_part_while_another_prewaked_run_is_to_come_and_blocks_when_none_is()
+    {
+        ForkJoin.Run(new Recorder(2), 2); // the helper exists
+        int rounds = 0, spunOn = 0;
+        bool blockedOnce = false;
+        for (int round = 0; round < 500 && (rounds < 20 || !blockedOnce); round++)
+        {
+            // two runs announced (a pass with two layers that split): after the first, the helper spins on for the second
+            int forgotten = ForkJoin.Counts.Forgotten, spun = ForkJoin.Counts.SpunOn;
+            ForkJoin.Prewake(2);
+            ForkJoin.Prewake(2);
+            ForkJoin.Run(new Recorder(2), 2);
+            // a caller descheduled for longer than the awake time between the prewakes and the run makes the helper forget
+            // them: such rounds say nothing (other test classes' prewakes can only add spins)
+            if (rounds < 20 && ForkJoin.Counts.Forgotten == forgotten)
+            {
+                rounds++;
+                if (ForkJoin.Counts.SpunOn > spun) spunOn++;
+            }
+            // none announced after the second: the helper blocks once its part is done
+            int blocked = ForkJoin.Counts.Blocked;
+            var second = new Recorder(2);
+            ForkJoin.Run(second, 2);
+            Assert.Equal([1, 1], second.Calls);
+            if (ForkJoin.Counts.Blocked > blocked) blockedOnce = true;
+        }
+        Assert.Equal(20, rounds);
+        Assert.Equal(20, spunOn);
+        Assert.True(blockedOnce, "never blocked after the last announced run");
+    }
+
+    [Fact]
+    public void Announcements_count_the_prewaked_runs_still_to_come()
+    {
+        var announced = new ForkJoin.Announcements();
+        Assert.False(announced.AnyToCome);
+        announced.Started(); // a run nobody announced owes nothing
+        Assert.False(announced.AnyToCome);
+        announced.Announce();
+        announced.Announce();
+        announced.Started();
+        Assert.True(announced.AnyToCome);
+        announced.Started();
+        Assert.False(announced.AnyToCome);
+        announced.Announce();
+        announced.Announce();
+        announced.Forget();
+        Assert.False(announced.AnyToCome);
+        announced.Announce();
+        Assert.True(announced.AnyToCome);
+    }
 }
