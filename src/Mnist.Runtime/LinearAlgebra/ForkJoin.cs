@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Mnist.LinearAlgebra;
 
 /// <summary>One piece of work that <see cref="ForkJoin"/> runs in parts: an object made once and reused, so running it allocates nothing.</summary>
@@ -101,31 +99,13 @@ internal static class ForkJoin
     /// Wakes the helpers for <paramref name="parts"/> parts ahead of a <see cref="Run"/> that is coming soon (a training step's
     /// split optimizer update, after its forward pass): each spins for up to <see cref="AwakeTicks"/> waiting for work instead
     /// of being woken when the work is already there. Waking a blocked thread costs tens of microseconds on a virtual
-    /// machine, as much as the half of Adam's update it then does. Each call announces one run: a helper that has done its
-    /// part keeps spinning while runs it was woken for are still to come (a forward pass prewakes once per layer that
-    /// splits, so one image's conv1 and conv2 both find it awake), and blocks again at once when none are — or when none came
-    /// within its awake time, which forgets the rest (a prewaked run that stayed whole).
+    /// machine, as much as the half of Adam's update it then does. A helper that has done its part blocks again at once.
     /// </summary>
     public static void Prewake(int parts)
     {
         if (parts <= 1 || ColumnSplit.IsInside || t_coresTaken) return;
         var helpers = s_helpers;
-        for (int i = 0; i < Math.Min(parts - 1, helpers.Length); i++) helpers[i].Prewake();
-    }
-
-    /// <summary>What the helpers did after their parts and while spinning, counted for tests (scheduling makes their timing unreliable to observe).</summary>
-    internal static class Counts
-    {
-        internal static int s_spunOn, s_blocked, s_forgotten;
-
-        /// <summary>Parts after which a helper spun on for an announced run.</summary>
-        public static int SpunOn => Volatile.Read(ref s_spunOn);
-
-        /// <summary>Parts after which a helper blocked at once (none announced).</summary>
-        public static int Blocked => Volatile.Read(ref s_blocked);
-
-        /// <summary>Times a helper waited out its awake time and forgot what was announced (a caller or helper descheduled that long causes it).</summary>
-        public static int Forgotten => Volatile.Read(ref s_forgotten);
+        for (int i = 0; i < Math.Min(parts - 1, helpers.Length); i++) helpers[i].Wake();
     }
 
     // how long an awake helper waits for work before it blocks again: longer than a 784-128-10 forward and backward pass
@@ -142,7 +122,6 @@ internal static class ForkJoin
         // 1 while the helper is awake (running or spinning for work), 0 when it blocks or is about to: whoever moves it
         // from 0 to 1 sets the event
         private int _awake;
-        private Announcements _announced;
 
         public Helper(int part)
         {
@@ -150,20 +129,13 @@ internal static class ForkJoin
             new Thread(Loop) { IsBackground = true, Name = $"mnist fork-join {part}" }.Start();
         }
 
-        public void Prewake()
-        {
-            _announced.Announce();
-            Wake();
-        }
-
-        private void Wake()
+        public void Wake()
         {
             if (Interlocked.Exchange(ref _awake, 1) == 0) _start.Set();
         }
 
         public void Start(IPartedWork work, int parts)
         {
-            _announced.Started();
             _parts = parts;
             _failure = null;
             _done = false;
@@ -194,25 +166,13 @@ internal static class ForkJoin
                         catch (Exception e) { _failure = e; }
                         _work = null;
                         _done = true;
-                        // done: spin on for the next announced run, else block again at once, as before prewaking existed (a
-                        // spinning helper takes the core from the batch preparation and evaluation threads)
-                        if (_announced.AnyToCome)
-                        {
-                            Interlocked.Increment(ref Counts.s_spunOn);
-                            until = System.Diagnostics.Stopwatch.GetTimestamp() + AwakeTicks;
-                            continue;
-                        }
-                        Interlocked.Increment(ref Counts.s_blocked);
+                        until = 0; // done: block again at once, as before prewaking existed (a spinning helper takes the core
+                                   // from the batch preparation and evaluation threads)
                     }
                     else if (System.Diagnostics.Stopwatch.GetTimestamp() < until)
                     {
                         Thread.SpinWait(20);
                         continue;
-                    }
-                    else if (until != 0)
-                    {
-                        _announced.Forget(); // waited its awake time: what was announced stays whole
-                        Interlocked.Increment(ref Counts.s_forgotten);
                     }
                     // going to block: work posted after this exchange sets the event again; work posted before it is seen here
                     Interlocked.Exchange(ref _awake, 0);
@@ -221,33 +181,5 @@ internal static class ForkJoin
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// The runs a helper was prewoken for (<see cref="Prewake"/>) that have not started yet: while there are any, a helper
-    /// that has done its part spins on for the next instead of blocking.
-    /// </summary>
-    internal struct Announcements
-    {
-        private int _count;
-
-        public void Announce() => Interlocked.Increment(ref _count);
-
-        /// <summary>A run started: one fewer is to come, if any was announced (a run nobody announced leaves none owed).</summary>
-        public void Started()
-        {
-            int count;
-            do
-            {
-                count = Volatile.Read(ref _count);
-                if (count == 0) return;
-            }
-            while (Interlocked.CompareExchange(ref _count, count - 1, count) != count);
-        }
-
-        public readonly bool AnyToCome => Volatile.Read(ref Unsafe.AsRef(in _count)) > 0;
-
-        /// <summary>None came within the awake time: the rest ran whole (a caller beside busy cores) or never came.</summary>
-        public void Forget() => Interlocked.Exchange(ref _count, 0);
     }
 }
