@@ -98,8 +98,9 @@ public static unsafe class SparseProducts
         int threads = Math.Min(Gemm.Threads, Tuning.UpdateThreads);
         if (threads > 1 && (long)rows * features >= Tuning.ParallelUpdateFloats && !LinearAlgebra.ColumnSplit.IsInside && !LinearAlgebra.ForkJoin.AreCoresTaken)
         {
-            // each thread takes the same contiguous half of the features every step, so its share of an optimizer's
-            // state (Adam's two moments: 800 KB for 784-128) stays in its own core's L2 from one step to the next
+            // the caller takes blocks of features from the first on, the helper from the last back, until they meet: each
+            // keeps about the same share of an optimizer's state (Adam's two moments: 800 KB for 784-128) in its own core's
+            // L2 from one step to the next, and a helper slowed down (its core shared with the batch preparation) does fewer
             pattern.EnsureRows();
             var work = t_update ??= new UpdateWork();
             work.Begin(delta, pattern, scratch, weight, update, parameter);
@@ -114,8 +115,7 @@ public static unsafe class SparseProducts
     private static void UpdateFeatures(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter,
         int from, int to, bool ownColumns)
     {
-        int rows = weight.RowCount;
-        int block = Math.Clamp(Tuning.UpdateBlockFloats / Math.Max(1, rows), 1, weight.ColumnCount);
+        int rows = weight.RowCount, block = UpdateBlock(weight);
         var kernel = new ScatterRows(1f, delta, pattern, 0f, scratch);
         for (int first = from; first < to; first += block)
         {
@@ -125,6 +125,9 @@ public static unsafe class SparseProducts
             update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(column * rows, count * rows));
         }
     }
+
+    // features per block of the update: a block's gradient (Tuning.UpdateBlockFloats) is used while in L1
+    private static int UpdateBlock(Matrix<float> weight) => Math.Clamp(Tuning.UpdateBlockFloats / Math.Max(1, weight.RowCount), 1, weight.ColumnCount);
 
     [ThreadStatic]
     private static UpdateWork? t_update;
@@ -137,13 +140,33 @@ public static unsafe class SparseProducts
         private IParameterUpdate? _update;
         private int _parameter;
 
-        public void Begin(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter) =>
-            (_delta, _pattern, _scratch, _weight, _update, _parameter) = (delta, pattern, scratch, weight, update, parameter);
+        private int _block, _features;
+        // the blocks not taken yet: [first, last) packed as first << 32 | last, taken from either end by compare-exchange
+        private long _untaken;
 
+        public void Begin(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter)
+        {
+            (_delta, _pattern, _scratch, _weight, _update, _parameter) = (delta, pattern, scratch, weight, update, parameter);
+            _block = UpdateBlock(weight);
+            _features = weight.ColumnCount;
+            Volatile.Write(ref _untaken, (_features + _block - 1) / _block);
+        }
+
+        // part 0 takes blocks from the front, any other from the back (two parts: Tuning.UpdateThreads); each block's
+        // gradient goes into its own columns of the scratch, so the numbers do not depend on who took it
         public void Run(int part, int parts)
         {
-            var (from, to) = LinearAlgebra.ForkJoin.Slice(_weight!.ColumnCount, part, parts);
-            UpdateFeatures(_delta!, _pattern!, _scratch!, _weight, _update!, _parameter, from, to, ownColumns: true);
+            bool front = part == 0;
+            while (true)
+            {
+                long untaken = Volatile.Read(ref _untaken);
+                int first = (int)(untaken >> 32), last = (int)untaken;
+                if (first >= last) return;
+                long rest = front ? (long)(first + 1) << 32 | (uint)last : (long)first << 32 | (uint)(last - 1);
+                if (Interlocked.CompareExchange(ref _untaken, rest, untaken) != untaken) continue;
+                int taken = front ? first : last - 1, from = taken * _block;
+                UpdateFeatures(_delta!, _pattern!, _scratch!, _weight!, _update!, _parameter, from, Math.Min(_features, from + _block), ownColumns: true);
+            }
         }
     }
 

@@ -235,7 +235,7 @@ public class FusedUpdateTests
     }
 }
 
-/// <summary>With two threads the first layer's update is split over them, half of the features each: the same numbers.</summary>
+/// <summary>With two threads the first layer's update is split over them, blocks of features taken from either end: the same numbers.</summary>
 [Collection(LinearAlgebra.ProviderCollection.Name)]
 public sealed class ParallelUpdateTests : LinearAlgebra.RestoresProvider
 {
