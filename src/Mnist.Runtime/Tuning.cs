@@ -21,7 +21,9 @@ public static class Tuning
     /// (AVX-512: 51.5 -> 61.8 µs). Its conv1 (0.2 M) stays whole. Split too (100 K, tried 2026-12-07), conv1 of one image
     /// went 10.9 -> 6.1 µs and the image 51–55 -> 46.5–48 µs in a tight loop of predictions, but in `mnist bench` (images
     /// after an epoch of training) 54–83 -> 53–159 µs, and 0.48× the anchor in bench/compare.sh: a helper blocks as soon as
-    /// it has done its part, so the split conv1 used up the pass's early wake and conv2 had to wake it again.
+    /// it has done its part, so the split conv1 used up the pass's early wake and conv2 had to wake it again. Tried again with
+    /// the helper spinning on while prewaked runs were still to come (Zen 4, reverted): one image 61–142 µs against 51–95,
+    /// since conv1's work comes right after the prewake, before a blocked helper is running.
     /// </summary>
     public const int DirectConvMultiplyAddsPerPart = 1_000_000;
 
