@@ -86,7 +86,12 @@ internal static class ForkJoin
             try { work.Run(0, parts); }
             catch (Exception e) { failure = e; }
             finally { ColumnSplit.IsInside = wasInside; }
-            for (int i = 0; i < parts - 1; i++) failure ??= s_helpers[i].Join();
+            // every helper is joined, also after a failure: one still running its part must not be handed the next work
+            for (int i = 0; i < parts - 1; i++)
+            {
+                var helperFailure = s_helpers[i].Join();
+                failure ??= helperFailure;
+            }
             if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
         finally

@@ -16,6 +16,8 @@ public class ForkJoinTests
 
         public void Run(int part, int parts)
         {
+            if (part == 0 && FailInCaller) throw new InvalidOperationException("caller failed");
+            if (part == 1 && SlowHelper) Thread.Sleep(50);
             Calls[part]++;
             Threads[part] = Environment.CurrentManagedThreadId;
             Inside[part] = ColumnSplit.IsInside;
@@ -23,7 +25,7 @@ public class ForkJoinTests
             if (part == 1 && FailInHelper) throw new InvalidOperationException("helper failed");
         }
 
-        public bool FailInHelper;
+        public bool FailInHelper, FailInCaller, SlowHelper;
     }
 
     [Fact]
@@ -58,6 +60,17 @@ public class ForkJoinTests
     {
         var failing = new Recorder(2) { FailInHelper = true };
         Assert.Throws<InvalidOperationException>(() => ForkJoin.Run(failing, 2));
+        var next = new Recorder(2);
+        ForkJoin.Run(next, 2);
+        Assert.Equal([1, 1], next.Calls);
+    }
+
+    [Fact]
+    public void A_failing_callers_part_still_waits_for_the_helpers_parts()
+    {
+        var failing = new Recorder(2) { FailInCaller = true, SlowHelper = true };
+        Assert.Throws<InvalidOperationException>(() => ForkJoin.Run(failing, 2));
+        Assert.Equal(1, failing.Calls[1]); // done before Run returned, not still running on the helper
         var next = new Recorder(2);
         ForkJoin.Run(next, 2);
         Assert.Equal([1, 1], next.Calls);
