@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using Mnist.LinearAlgebra;
 
@@ -13,7 +14,8 @@ namespace Mnist.Kernels;
 /// (docs/ARCHITECTURE.md), and its work items — a sample's block of filters — split over the threads when a split pays
 /// (<see cref="Tuning.DirectConvMultiplyAddsPerPart"/>). The weight and bias gradients of a first
 /// layer over a small patch (<see cref="MaxPatch"/>) are computed the same way (a first layer passes no error on);
-/// any other backward pass goes through <see cref="ConvKernels"/>.
+/// any other backward pass goes through <see cref="ConvKernels"/>. A 3×3 layer over many channels (the convnet's conv2) takes its
+/// forward pass through <see cref="WinogradKernels"/> instead: 2.25× fewer multiply-adds.
 /// </summary>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static unsafe class DirectConvKernels
@@ -50,6 +52,7 @@ public static unsafe class DirectConvKernels
         ConvKernels.Check(input, layer.Window.InputFeatures, output.ColumnCount, nameof(input));
         ConvKernels.Check(output, (long)layer.Filters * layer.Window.Positions, input.ColumnCount, nameof(output));
         scratch.Begin(forward: true, input, layer, output, 0f, 0f, null, null);
+        if (scratch.Winograd is { } shape) scratch.TransformWeights(layer, shape);
         ForkJoin.Run(scratch, ForwardParts(input.ColumnCount, layer, scratch));
     }
 
@@ -64,8 +67,10 @@ public static unsafe class DirectConvKernels
     private static int ForwardParts(int samples, Conv2DLayer layer, DirectConvScratch scratch)
     {
         var w = layer.Window;
-        long multiplyAdds = (long)samples * layer.Filters * w.Patch * w.OutputHeight * (w.Width + 2 * w.Padding);
-        int items = samples * Groups(layer.Filters);
+        long multiplyAdds = scratch.Winograd is { } shape
+            ? (long)samples * 16 * w.Channels * shape.PaddedFilters * shape.TileRows * shape.PaddedTileColumns
+            : (long)samples * layer.Filters * w.Patch * w.OutputHeight * (w.Width + 2 * w.Padding);
+        int items = scratch.Winograd is null ? samples * Groups(layer.Filters) : samples;
         return (int)Math.Clamp(multiplyAdds / Tuning.DirectConvMultiplyAddsPerPart, 1, Math.Max(1, Math.Min(scratch.Parts, items)));
     }
 
@@ -332,6 +337,10 @@ public static unsafe class DirectConvKernels
 public sealed class DirectConvScratch : IPartedWork
 {
     private readonly float[][] _scratch, _sums;
+    private readonly float[][] _winogradScratch = [];
+    // the weights and bias last transformed, bit for bit, and their transform
+    private readonly float[] _transformedFrom = [], _transformed = [];
+    private bool _transformedOnce;
     private bool _forward;
     private Matrix<float>? _input, _other;
     private Conv2DLayer? _layer;
@@ -344,6 +353,30 @@ public sealed class DirectConvScratch : IPartedWork
         int threads = Math.Max(1, Gemm.Threads);
         _scratch = Enumerable.Range(0, threads).Select(_ => new float[DirectConvKernels.ScratchLength(window)]).ToArray();
         _sums = Enumerable.Range(0, threads).Select(_ => new float[(filters * window.Patch + filters) * DirectConvKernels.SumLanes]).ToArray();
+        if (!WinogradKernels.Applies(window)) return;
+        var shape = new WinogradKernels.Shape(window, filters);
+        Winograd = shape;
+        _winogradScratch = Enumerable.Range(0, threads).Select(_ => new float[shape.ScratchLength]).ToArray();
+        _transformedFrom = new float[filters * window.Patch + filters];
+        _transformed = new float[shape.WeightLength];
+    }
+
+    /// <summary>The forward pass's shapes when it goes through <see cref="WinogradKernels"/>, else null.</summary>
+    internal WinogradKernels.Shape? Winograd { get; }
+
+    // the weights change at every training step and stay for inference: transformed again only when they differ from the last ones (a bitwise comparison, ~1 µs for conv2)
+    internal void TransformWeights(Conv2DLayer layer, WinogradKernels.Shape shape)
+    {
+        var weight = Gemm.Values(layer.Weight).AsSpan(0, _transformedFrom.Length - layer.Filters);
+        var bias = Gemm.Values(layer.Bias).AsSpan(0, layer.Filters);
+        var from = _transformedFrom.AsSpan();
+        if (_transformedOnce
+            && MemoryMarshal.Cast<float, int>(weight).SequenceEqual(MemoryMarshal.Cast<float, int>(from[..weight.Length]))
+            && MemoryMarshal.Cast<float, int>(bias).SequenceEqual(MemoryMarshal.Cast<float, int>(from[weight.Length..]))) return;
+        weight.CopyTo(from);
+        bias.CopyTo(from[weight.Length..]);
+        WinogradKernels.TransformWeights(weight, bias, shape, _transformed);
+        _transformedOnce = true;
     }
 
     // the buffers were made for the threads of the backend at the time: never more parts than that
@@ -366,15 +399,21 @@ public sealed class DirectConvScratch : IPartedWork
     void IPartedWork.Run(int part, int parts)
     {
         var layer = _layer!;
+        if (_forward && Winograd is { } shape)
+        {
+            var (first, last) = ForkJoin.Slice(_input!.ColumnCount, part, parts);
+            WinogradKernels.Forward(Gemm.Values(_input), shape, _transformed, layer.Activation, Gemm.Values(_other!), first, last, _winogradScratch[part]);
+            return;
+        }
         if (_forward)
         {
             var (firstItem, lastItem) = ForkJoin.Slice(_input!.ColumnCount * DirectConvKernels.Groups(layer.Filters), part, parts);
             DirectConvKernels.Forward(Gemm.Values(_input), layer.Window, Gemm.Values(layer.Weight), Gemm.Values(layer.Bias), layer.Activation, Gemm.Values(_other!), firstItem, lastItem, _scratch[part]);
             return;
         }
-        var (first, last) = ForkJoin.Slice(_input!.ColumnCount, part, parts);
-        int count = last - first;
-        DirectConvKernels.Gradient(Gemm.Values(_input), layer.Window, Gemm.Values(_other!), _other!.RowCount, first, count, _sums[part], layer.Filters, _scratch[part]);
+        var (firstSample, lastSample) = ForkJoin.Slice(_input!.ColumnCount, part, parts);
+        int count = lastSample - firstSample;
+        DirectConvKernels.Gradient(Gemm.Values(_input), layer.Window, Gemm.Values(_other!), _other!.RowCount, firstSample, count, _sums[part], layer.Filters, _scratch[part]);
     }
 
     // target = alpha · Σ parts + beta · target (the parts that ran; an idle part's sums are zero)

@@ -6,17 +6,17 @@ namespace Mnist.Runtime.Tests.Kernels;
 /// <summary>The convolution, pooling and dropout kernels against naive double-precision loops (at whatever vector width runs them: CI runs every one).</summary>
 public class ConvKernelTests
 {
-    private static Matrix<float> Random(int rows, int columns, int seed)
+    internal static Matrix<float> Random(int rows, int columns, int seed)
     {
         var random = new Random(seed);
         return Matrix<float>.Build.Dense(rows, columns, (_, _) => (float)(random.NextDouble() * 2 - 1));
     }
 
     // float results against double references: a relative and absolute tolerance (xunit's decimal places round at boundaries)
-    private static void Close(double expected, double actual) =>
+    internal static void Close(double expected, double actual) =>
         Assert.True(Math.Abs(expected - actual) <= 2e-5 + 2e-5 * Math.Abs(expected), $"expected {expected}, got {actual}");
 
-    private static double NaiveConv(Matrix<float> x, Window2D g, float[] weight, int f, int n, int i, int j)
+    internal static double NaiveConv(Matrix<float> x, Window2D g, float[] weight, int f, int n, int i, int j)
     {
         double sum = 0;
         for (int c = 0; c < g.Channels; c++)
@@ -146,7 +146,7 @@ public class ConvKernelTests
     }
 
     [Theory]
-    [InlineData(32, 13, 13, 3, 0, 64, 1)] // conv2 of the convnet, one image: its filter blocks split over the threads
+    [InlineData(32, 13, 13, 3, 0, 64, 1)] // conv2 of the convnet, one image (through WinogradKernels)
     [InlineData(32, 13, 13, 3, 0, 10, 3)] // a last block of two filters
     [InlineData(5, 17, 9, 5, 2, 7, 2)] // padding, a wide grid of 17 × 13 that ends inside a block of vectors
     [InlineData(2, 30, 31, 7, 3, 4, 1)]
