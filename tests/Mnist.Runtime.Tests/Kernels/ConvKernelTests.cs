@@ -146,13 +146,15 @@ public class ConvKernelTests
     }
 
     [Theory]
-    [InlineData(32, 13, 13, 3, 0, 64, 1)] // conv2 of the convnet, one image (through WinogradKernels)
-    [InlineData(32, 13, 13, 3, 0, 10, 3)] // a last block of two filters
+    // 3×3 over 32 channels (the convnet's conv2) goes through WinogradKernels (WinogradKernelTests); 7 channels keep these blocks
+    [InlineData(7, 13, 13, 3, 0, 64, 1)]  // one image, 64 filters: whole blocks of filters
+    [InlineData(7, 13, 13, 3, 0, 10, 3)]  // a last block of two filters
     [InlineData(5, 17, 9, 5, 2, 7, 2)] // padding, a wide grid of 17 × 13 that ends inside a block of vectors
     [InlineData(2, 30, 31, 7, 3, 4, 1)]
     public void Direct_forward_equals_the_naive_convolution_with_its_activation(int channels, int height, int width, int size, int padding, int filters, int samples)
     {
         var g = new Window2D(channels, height, width, size, 1, padding);
+        Assert.False(WinogradKernels.Applies(g));
         var layer = new Conv2DLayer("c", g, filters, Activation.ReLU, new Random(2));
         var weight = layer.Parameters[0].Values.ToArray();
         var x = Random(g.InputFeatures, samples, 1);
