@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using Mnist.LinearAlgebra;
@@ -101,7 +102,11 @@ public static unsafe class DirectConvKernels
         SimdWidth.Run(ref kernel);
     }
 
+    // AggressiveOptimization on the kernels of one image's forward pass (here, in WinogradKernels and PoolKernels): fully
+    // optimised from the first call in an application that keeps .NET's default tiering, where the first few hundred
+    // single-image predictions ran tier-0 code (~1.2 ms each instead of ~50 µs; docs/ARCHITECTURE.md, runtime settings)
     // the zero-padded planes of one sample; returns the offsets of the patch's values in them
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(float* sample, Window2D w, float* padded, int paddedLength)
     {
         int pw = w.Width + 2 * w.Padding, ph = w.Height + 2 * w.Padding;
@@ -123,6 +128,7 @@ public static unsafe class DirectConvKernels
     // items [firstItem, lastItem) of samples × filter groups: item = sample · groups + group (FiltersPerBlock filters)
     private readonly struct ForwardKernel(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int firstItem, int lastItem, float[] scratch) : ISimdKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
             int pw = w.Width + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;
@@ -156,6 +162,7 @@ public static unsafe class DirectConvKernels
     // plane[oh · outW + ow] = row[oh · pw + ow] + bias (and ReLU, in the same pass): the wide grid's rows without their
     // extra columns; a row's last vector overlaps the one before it (it writes the same sums again) instead of a scalar
     // tail (a call per row cost ~4 µs of one image's conv1)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BiasRows<TV>(float* row, int pw, float bias, float* plane, int outW, int outH, bool relu) where TV : struct, ISimdVector<TV>
     {
         int c = TV.Count;
@@ -180,6 +187,7 @@ public static unsafe class DirectConvKernels
 
     // filters [f0, f0 + 4) (the last repeated past the end) × the wide grid, three vectors at a time: each broadcast weight
     // serves three vectors, each load four filters (12 accumulators: AVX2's 16 registers hold them)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block4<TV>(float* padded, int* o, int patch, int span, float* wt, int f0, int filters, float* rows, int wide) where TV : struct, ISimdVector<TV>
     {
         int c = TV.Count;
@@ -211,6 +219,7 @@ public static unsafe class DirectConvKernels
     }
 
     // filters [f0, f0 + 8) as Block4: 24 accumulators, for AVX-512's 32 registers (fewer loads per multiply-add)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block8<TV>(float* padded, int* o, int patch, int span, float* wt, int f0, int filters, float* rows, int wide) where TV : struct, ISimdVector<TV>
     {
         int c = TV.Count;
@@ -265,6 +274,7 @@ public static unsafe class DirectConvKernels
     // accumulators; four filters × one patch value had five loads per four multiply-adds)
     private readonly struct GradientKernel(float[] input, Window2D w, float[] delta, int outFeatures, int first, int count, float[] sums, int filters, float[] scratch) : ISimdKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
             int c = TV.Count, pw = w.Width + 2 * w.Padding, outH = w.OutputHeight, outW = w.OutputWidth;

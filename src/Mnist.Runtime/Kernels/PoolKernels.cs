@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
@@ -48,6 +49,7 @@ public static unsafe class PoolKernels
 
     // the maxima of the eight windows whose top-left values start at r0; false (nothing written) when a value is NaN.
     // Of equal values the first in the scan's order is taken, as by the scan: only the sign of a zero could tell.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Maxima8(float* r0, int width, float* y)
     {
         float* r1 = r0 + width;
@@ -64,6 +66,7 @@ public static unsafe class PoolKernels
     }
 
     // four windows, as Maxima8
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Maxima4(float* r0, int width, float* y)
     {
         Vector256<float> a = Vector256.Load(r0), b = Vector256.Load(r0 + width);
@@ -206,6 +209,7 @@ public static unsafe class PoolKernels
     // overlaps the one before it (it writes the same values again), so no window is left to a scalar tail; a block
     // holding a NaN takes the exact scan. (The convnet's poolings of one image: 19 and 8 us row by row, 5 and 3 this way.)
     // (arg null: the maxima alone, for inference.)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxPool2x2Blocks(float* x, Window2D w, int first, int count, float* y, int* arg)
     {
         int outH = w.OutputHeight, outW = w.OutputWidth, width = w.Width, plane = w.Height * w.Width, block = outW >= 8 ? 8 : 4;
@@ -231,6 +235,7 @@ public static unsafe class PoolKernels
     }
 
     // windows [at, at + 8) of the row pair starting at top; false (nothing written) when a value is NaN
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Windows8(float* sample, int top, int width, int at, float* y, int* arg)
     {
         float* r0 = sample + top + 2 * at, r1 = r0 + width;
@@ -255,6 +260,7 @@ public static unsafe class PoolKernels
     }
 
     // windows [at, at + 4), as Windows8
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Windows4(float* sample, int top, int width, int at, float* y, int* arg)
     {
         float* r0 = sample + top + 2 * at, r1 = r0 + width;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mnist.LinearAlgebra;
 
 namespace Mnist.Kernels;
@@ -87,6 +88,7 @@ internal static unsafe class WinogradKernels
 
     private readonly struct ForwardKernel(float[] input, Shape shape, float[] u, Activation activation, float[] output, int first, int last, float[] scratch) : ISimdKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
             var w = shape.Window;
@@ -110,6 +112,7 @@ internal static unsafe class WinogradKernels
 
     // V[c][ty][i][4·tx + j] = (Bᵀ d B)[i][j] of channel c's tile (ty, tx): each input row first, then
     // the columns, a whole row of tiles per vector operation
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput<TV>(float* sample, Shape shape, float* plane, float* rows, float* v) where TV : struct, ISimdVector<TV>
     {
         var w = shape.Window;
@@ -153,6 +156,7 @@ internal static unsafe class WinogradKernels
 
     // per pair of vectors of filters and row block of tiles: the 16 products over the channels into m[ξ][tile][filter],
     // then the inverse transform, bias and activation into z[position][filter] (channels last)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Products<TV>(Shape shape, float* u, float* v, float* m, float* bias, bool relu, float* z) where TV : struct, ISimdVector<TV>
     {
         var w = shape.Window;
@@ -230,6 +234,7 @@ internal static unsafe class WinogradKernels
         TV.MultiplyAdd(minus, TV.Add(TV.Load(mt + (8 + j) * stride), TV.Load(mt + (12 + j) * stride)), TV.Load(mt + (4 + j) * stride));
 
     // sample[k][p] = z[p][k]: channels last to NCHW
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(float* z, int kp, int filters, int positions, float* sample)
     {
         for (int k = 0; k < filters; k++)
