@@ -102,10 +102,7 @@ public static unsafe class DirectConvKernels
         SimdWidth.Run(ref kernel);
     }
 
-    // AggressiveOptimization on the kernels of one image's forward pass (here, in WinogradKernels and PoolKernels): fully
-    // optimised from the first call in an application that keeps .NET's default tiering, where the first few hundred
-    // single-image predictions ran tier-0 code (~1.2 ms each instead of ~50 µs; docs/ARCHITECTURE.md, runtime settings)
-    // the zero-padded planes of one sample; returns the offsets of the patch's values in them
+    // the zero-padded planes of one sample (Offsets gives the patch's values' places in them)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(float* sample, Window2D w, float* padded, int paddedLength)
     {
@@ -128,6 +125,9 @@ public static unsafe class DirectConvKernels
     // items [firstItem, lastItem) of samples × filter groups: item = sample · groups + group (FiltersPerBlock filters)
     private readonly struct ForwardKernel(float[] input, Window2D w, float[] weight, float[] bias, Activation activation, float[] output, int firstItem, int lastItem, float[] scratch) : ISimdKernel
     {
+        // AggressiveOptimization on the kernels of one image's forward pass (here, in WinogradKernels and PoolKernels): fully
+        // optimised from the first call in an application that keeps .NET's default tiering, where the first few hundred
+        // single-image predictions ran tier-0 code (~1.2 ms each instead of ~50 µs; docs/ARCHITECTURE.md, runtime settings)
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
