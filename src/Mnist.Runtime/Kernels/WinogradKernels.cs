@@ -97,6 +97,10 @@ internal static unsafe class WinogradKernels
             {
                 float* b = uw + 16 * w.Channels * shape.PaddedFilters;
                 float* plane = s, rows = plane + shape.PlaneLength, v = rows + shape.RowsLength, m = v + shape.InputLength, z = m + shape.ProductLength;
+                // cleared once: every sample and channel writes the same cells of both, so the plane's padding and the rows past
+                // the last tile's columns stay zero
+                new Span<float>(plane, shape.PlaneLength).Clear();
+                new Span<float>(rows, shape.RowsLength).Clear();
                 for (int n = first; n < last; n++)
                 {
                     TransformInput<TV>(x + (long)n * w.InputFeatures, shape, plane, rows, v);
@@ -118,11 +122,9 @@ internal static unsafe class WinogradKernels
         var w = shape.Window;
         int ph = shape.PlaneHeight, pw = shape.PlaneWidth, length = shape.RowLength, tileRows = shape.TileRows, tiles = shape.PaddedTileColumns;
         var planeSpan = new Span<float>(plane, shape.PlaneLength);
-        planeSpan.Clear();
-        new Span<float>(rows, shape.RowsLength).Clear(); // past the last tile's columns a row stays zero
         for (int c = 0; c < w.Channels; c++)
         {
-            // each channel overwrites the same cells: the padding around them stays zero (the plane covers every tile: 2 · tiles + 2 ≥ width + 2 · padding)
+            // each sample and channel overwrites the same cells: the padding around them stays zero (the plane covers every tile: 2 · tiles + 2 ≥ width + 2 · padding)
             for (int r = 0; r < w.Height; r++)
                 new ReadOnlySpan<float>(sample + (c * w.Height + r) * w.Width, w.Width).CopyTo(planeSpan.Slice((r + w.Padding) * pw + w.Padding, w.Width));
             for (int r = 0; r < ph; r++)
