@@ -42,16 +42,16 @@ public static class BatchLoader
     /// is not needed then (the first layer reads a sparse batch from its pattern alone). False when
     /// the batch is too dense for the sparse kernels: then <see cref="Load"/> it.
     /// </summary>
-    internal static bool TryLoadSparse(MnistSplit split, ReadOnlySpan<int> indices, SparsePattern pattern, ByteRecorder recorder, Span<int> labels)
+    internal static bool TryLoadSparse(MnistSplit split, ReadOnlySpan<int> indices, SparsePattern pattern, Span<int> labels)
     {
         if (labels.Length < indices.Length) throw new ArgumentException($"{labels.Length} labels for {indices.Length} images", nameof(labels));
-        recorder.Begin(pattern);
+        ByteRecorder.Begin(pattern);
         for (int j = 0; j < indices.Length; j++)
         {
-            if (!recorder.Add(pattern, split.Image(indices[j]), Levels)) return false;
+            if (!ByteRecorder.Add(pattern, split.Image(indices[j]), Levels)) return false;
             labels[j] = split.Labels[indices[j]];
         }
-        recorder.End(pattern);
+        ByteRecorder.End(pattern);
         return true;
     }
 

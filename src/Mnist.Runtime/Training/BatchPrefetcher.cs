@@ -167,7 +167,7 @@ internal sealed class BatchPrefetcher : IDisposable
                 indices = slot.Identity;
             }
             // too dense for the sparse kernels, it is the float matrix (the pattern is left marked dense)
-            if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(images, indices, slot.Pattern, slot.Recorder, slot.Labels))
+            if (!_skipZeroInputs || !BatchLoader.TryLoadSparse(images, indices, slot.Pattern, slot.Labels))
                 BatchLoader.Load(images, indices, slot.Inputs, slot.Labels);
         }
         catch (Exception e)
@@ -199,7 +199,6 @@ internal sealed class BatchPrefetcher : IDisposable
         public int[] Labels { get; } = new int[batch];
         public int[] Indices { get; } = new int[batch];
         public SparsePattern Pattern { get; } = new(inputs, sparse ? batch : 1, byFeature: sparse);
-        public ByteRecorder Recorder { get; } = new(inputs, sparse ? batch : 1);
 
         /// <summary>The batch as the network reads it: its pattern alone when it is sparse, else its float matrix.</summary>
         public Batch Batch => Pattern.IsSparse ? Batch.FromPattern(Pattern) : Inputs;

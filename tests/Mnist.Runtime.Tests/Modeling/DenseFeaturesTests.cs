@@ -75,7 +75,7 @@ public class DenseFeaturesTests
         pattern.Analyze(Inputs(40, 6, 3));
         Assert.Throws<InvalidOperationException>(() => pattern.Rows());
         Assert.Throws<InvalidOperationException>(() => pattern.Trimmed());
-        Assert.Throws<InvalidOperationException>(() => BatchLoader.TryLoadSparse(LearnableData.Split(6, 1, sparse: true), [0], new SparsePatternWithDense().Pattern, new ByteRecorder(784, 1), new int[1]));
+        Assert.Throws<InvalidOperationException>(() => BatchLoader.TryLoadSparse(LearnableData.Split(6, 1, sparse: true), [0], new SparsePatternWithDense().Pattern, new int[1]));
 
         pattern.RecordDensely(null, outputs: 8);
         Assert.Null(pattern.Dense);
