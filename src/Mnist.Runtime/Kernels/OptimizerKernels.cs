@@ -89,8 +89,10 @@ internal static unsafe class OptimizerKernels
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
             float shrink = 1f - lr * decay;
-            var vShrink = TV.Broadcast(shrink);
-            var vDecay = TV.Broadcast(decay);
+            // the decay as a multiply-add on the gradient (L2) and a product with the weights (decoupled), one of them
+            // the identity: no branch in the loop, and the loop without decay (the default) has neither
+            var vShrink = TV.Broadcast(decoupled ? shrink : 1f);
+            var vDecay = TV.Broadcast(decoupled ? 0f : decay);
             var vBeta1 = TV.Broadcast(beta1);
             var vOneMinusBeta1 = TV.Broadcast(1f - beta1);
             var vBeta2 = TV.Broadcast(beta2);
@@ -98,23 +100,34 @@ internal static unsafe class OptimizerKernels
             var vEpsilon = TV.Broadcast(epsilon);
             var vInverseCorrection2Sqrt = TV.Broadcast(inverseCorrection2Sqrt);
             var vStep = TV.Broadcast(-stepSize);
-            int i = 0;
-            for (; i + TV.Count <= length; i += TV.Count)
+            // the fields in locals: the JIT reloads a field after every store through a pointer
+            float* weights = p, gradients = g, means = m, variances = v;
+            int i = 0, vectors = length - TV.Count;
+            if (decay == 0f)
             {
-                var param = TV.Load(p + i);
-                var grad = TV.Load(g + i);
-                if (decay != 0f)
-                {
-                    if (decoupled) param = TV.Multiply(param, vShrink);
-                    else grad = TV.MultiplyAdd(param, vDecay, grad);
-                }
-                var mean = TV.MultiplyAdd(grad, vOneMinusBeta1, TV.Multiply(TV.FlushTiny(TV.Load(m + i)), vBeta1));
-                var variance = TV.MultiplyAdd(TV.Multiply(grad, grad), vOneMinusBeta2, TV.Multiply(TV.FlushTiny(TV.Load(v + i)), vBeta2));
-                TV.Store(mean, m + i);
-                TV.Store(variance, v + i);
-                var denominator = TV.MultiplyAdd(TV.Sqrt(variance), vInverseCorrection2Sqrt, vEpsilon);
-                TV.Store(TV.MultiplyAdd(TV.Divide(mean, denominator), vStep, param), p + i);
+                for (; i <= vectors; i += TV.Count)
+                    Step(TV.Load(weights + i), TV.Load(gradients + i), i);
             }
+            else
+            {
+                for (; i <= vectors; i += TV.Count)
+                {
+                    var weight = TV.Load(weights + i);
+                    Step(TV.Multiply(weight, vShrink), TV.MultiplyAdd(weight, vDecay, TV.Load(gradients + i)), i);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            void Step(TV weight, TV grad, int at)
+            {
+                var mean = TV.MultiplyAdd(grad, vOneMinusBeta1, TV.Multiply(TV.FlushTiny(TV.Load(means + at)), vBeta1));
+                var variance = TV.MultiplyAdd(TV.Multiply(grad, grad), vOneMinusBeta2, TV.Multiply(TV.FlushTiny(TV.Load(variances + at)), vBeta2));
+                TV.Store(mean, means + at);
+                TV.Store(variance, variances + at);
+                var denominator = TV.MultiplyAdd(TV.Sqrt(variance), vInverseCorrection2Sqrt, vEpsilon);
+                TV.Store(TV.MultiplyAdd(TV.Divide(mean, denominator), vStep, weight), weights + at);
+            }
+
             for (; i < length; i++)
             {
                 float param = p[i], grad = g[i];
