@@ -59,18 +59,6 @@ public static class Tuning
     /// </summary>
     public const int UpdateBlockFloats = 2048;
 
-    /// <summary>
-    /// Threads an optimizer's update of the first layer is split over: the training thread takes blocks of features from the
-    /// first on, the helper from the last back, until they meet (each keeps about the same blocks, and their moments in its
-    /// L2, from step to step). Fixed halves made the training thread wait: the helper's core is shared with the batch
-    /// preparation, and its half took ~2.6× as long (perf, Zen 4); taken from both ends, Adam's step at batch 32 went
-    /// 161 -> 134 µs and 1.48× -> 1.18× a fused SGD step (medians of 8 interleaved `mnist bench` runs, 2026-12-07).
-    /// </summary>
-    public const int UpdateThreads = 2;
-
-    /// <summary>A first layer's weight of at least this many floats has its optimizer update split over <see cref="UpdateThreads"/> threads.</summary>
-    public const int ParallelUpdateFloats = 65_536;
-
     // ---- inference of large batches ----
 
     /// <summary>Samples per chunk when a large batch is predicted chunk by chunk on each thread.</summary>

@@ -94,88 +94,30 @@ public static unsafe class SparseProducts
             update.Update(parameter, 0, Gemm.Values(weight), Gemm.Values(scratch));
             return;
         }
-        int rows = weight.RowCount, features = weight.ColumnCount;
-        int threads = Math.Min(Gemm.Threads, Tuning.UpdateThreads);
-        if (threads > 1 && (long)rows * features >= Tuning.ParallelUpdateFloats && !LinearAlgebra.ColumnSplit.IsInside && !LinearAlgebra.ForkJoin.AreCoresTaken)
-        {
-            // the caller takes blocks of features from the first on, the helper from the last back, until they meet: each
-            // keeps about the same share of an optimizer's state (Adam's two moments: 800 KB for 784-128) in its own core's
-            // L2 from one step to the next, and a helper slowed down (its core shared with the batch preparation) does fewer
-            pattern.EnsureRows();
-            var work = t_update ??= new UpdateWork();
-            work.Begin(delta, pattern, scratch, weight, update, parameter);
-            LinearAlgebra.ForkJoin.Run(work, threads);
-            return;
-        }
-        UpdateFeatures(delta, pattern, scratch, weight, update, parameter, 0, features, ownColumns: false);
-    }
-
-    // features [from, to) by blocks: each block's gradient into the same columns of scratch (from on, so that two threads
-    // share the buffer, or else the first ones), where it is still in L1 when the update reads it
-    private static void UpdateFeatures(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter,
-        int from, int to, bool ownColumns)
-    {
-        int rows = weight.RowCount, block = UpdateBlock(weight);
+        // each block's gradient goes into the first columns of scratch, where it is still in L1 when the update reads it.
+        // One thread: split over two (blocks of features taken from either end), Adam's step at batch 32 took 136–145 µs
+        // against 119–120 whole once its kernel had halved (Zen 5 EPYC VM, 2 vCPUs); the helper's wake-up spin also took the
+        // batch preparation's core
+        int rows = weight.RowCount, features = weight.ColumnCount, block = UpdateBlock(weight);
         var kernel = new ScatterRows(1f, delta, pattern, 0f, scratch);
-        for (int first = from; first < to; first += block)
+        for (int first = 0; first < features; first += block)
         {
-            int count = Math.Min(block, to - first), column = ownColumns ? from : 0;
-            kernel.Features(first, count, column);
+            int count = Math.Min(block, features - first);
+            kernel.Features(first, count);
             SimdWidth.Run(ref kernel);
-            update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(column * rows, count * rows));
+            update.Update(parameter, first * rows, Gemm.Values(weight).AsSpan(first * rows, count * rows), Gemm.Values(scratch).AsSpan(0, count * rows));
         }
     }
 
     // features per block of the update: a block's gradient (Tuning.UpdateBlockFloats) is used while in L1
     private static int UpdateBlock(Matrix<float> weight) => Math.Clamp(Tuning.UpdateBlockFloats / Math.Max(1, weight.RowCount), 1, weight.ColumnCount);
 
-    [ThreadStatic]
-    private static UpdateWork? t_update;
-
-    // the arguments of one parallel UpdateTransposed, made once per calling thread so that a step allocates nothing
-    private sealed class UpdateWork : LinearAlgebra.IPartedWork
-    {
-        private Matrix<float>? _delta, _scratch, _weight;
-        private SparsePattern? _pattern;
-        private IParameterUpdate? _update;
-        private int _parameter;
-
-        private int _block, _features;
-        // the blocks not taken yet: [first, last) packed as first << 32 | last, taken from either end by compare-exchange
-        private long _untaken;
-
-        public void Begin(Matrix<float> delta, SparsePattern pattern, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter)
-        {
-            (_delta, _pattern, _scratch, _weight, _update, _parameter) = (delta, pattern, scratch, weight, update, parameter);
-            _block = UpdateBlock(weight);
-            _features = weight.ColumnCount;
-            Volatile.Write(ref _untaken, (_features + _block - 1) / _block);
-        }
-
-        // part 0 takes blocks from the front, any other from the back (two parts: Tuning.UpdateThreads); each block's
-        // gradient goes into its own columns of the scratch, so the numbers do not depend on who took it
-        public void Run(int part, int parts)
-        {
-            bool front = part == 0;
-            while (true)
-            {
-                long untaken = Volatile.Read(ref _untaken);
-                int first = (int)(untaken >> 32), last = (int)untaken;
-                if (first >= last) return;
-                long rest = front ? (long)(first + 1) << 32 | (uint)last : (long)first << 32 | (uint)(last - 1);
-                if (Interlocked.CompareExchange(ref _untaken, rest, untaken) != untaken) continue;
-                int taken = front ? first : last - 1, from = taken * _block;
-                UpdateFeatures(_delta!, _pattern!, _scratch!, _weight!, _update!, _parameter, from, Math.Min(_features, from + _block), ownColumns: true);
-            }
-        }
-    }
-
-    // Features [first, first + count) of T = beta · T + alpha · δ · Xᵀ, feature p into target column p − first + column.
+    // Features [first, first + count) of T = beta · T + alpha · δ · Xᵀ, feature p into target column p − first.
     private struct ScatterRows(float alpha, Matrix<float> delta, SparsePattern pattern, float beta, Matrix<float> target) : ISimdKernel
     {
-        private int _first, _count = target.ColumnCount, _column;
+        private int _first, _count = target.ColumnCount;
 
-        public void Features(int first, int count, int column = 0) => (_first, _count, _column) = (first, count, column);
+        public void Features(int first, int count) => (_first, _count) = (first, count);
 
         public readonly void Run<TV>() where TV : struct, ISimdVector<TV>
         {
@@ -189,7 +131,7 @@ public static unsafe class SparseProducts
             {
                 for (int p = _first; p < _first + _count; p++)
                 {
-                    float* targetColumn = t + (long)(p - _first + _column) * rows;
+                    float* targetColumn = t + (long)(p - _first) * rows;
                     int first = rowStart[p], count = rowStart[p + 1] - first;
                     if (count == 0)
                     {

@@ -30,9 +30,9 @@ internal static class ForkJoin
     /// <summary>
     /// True on a thread whose other cores run work of their own (a training step beside an evaluation, <see cref="CoresTaken"/>).
     /// A helper handed a part there waits for the scheduler to give it a core the other work holds, a wait longer than a part
-    /// of tens of microseconds: so short work (an optimizer's split update, <see cref="Prewake"/>) asks this and stays whole,
-    /// while parts of milliseconds (a convnet layer's) still split. Measured on two vCPUs: Adam's 784-128 update split beside
-    /// an evaluation took a step 410–610 µs, whole 185–195 µs; a convnet step's layers kept whole there were 12% slower.
+    /// of tens of microseconds: so a <see cref="Prewake"/> asks this and wakes no helper, while parts of milliseconds (a convnet
+    /// layer's) still split. Measured on two vCPUs: Adam's 784-128 update split beside an evaluation (it is no longer split)
+    /// took a step 410–610 µs, whole 185–195 µs; a convnet step's layers kept whole there were 12% slower.
     /// </summary>
     public static bool AreCoresTaken => t_coresTaken;
 
@@ -101,10 +101,10 @@ internal static class ForkJoin
     }
 
     /// <summary>
-    /// Wakes the helpers for <paramref name="parts"/> parts ahead of a <see cref="Run"/> that is coming soon (a training step's
-    /// split optimizer update, after its forward pass): each spins for up to <see cref="AwakeTicks"/> waiting for work instead
+    /// Wakes the helpers for <paramref name="parts"/> parts ahead of a <see cref="Run"/> that is coming soon (a convnet's
+    /// split layers, from the start of its pass): each spins for up to <see cref="AwakeTicks"/> waiting for work instead
     /// of being woken when the work is already there. Waking a blocked thread costs tens of microseconds on a virtual
-    /// machine, as much as the half of Adam's update it then does. A helper that has done its part blocks again at once.
+    /// machine, as much as one image's half of a layer. A helper that has done its part blocks again at once.
     /// </summary>
     public static void Prewake(int parts)
     {

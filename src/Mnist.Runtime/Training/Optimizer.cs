@@ -37,19 +37,10 @@ public abstract class Optimizer : IParameterUpdate
         {
             // each gradient is used as the backward pass computes it (see IParameterUpdate)
             BeginStep(network.Parameters);
-            if (HasParallelUpdate(network.Parameters)) LinearAlgebra.ForkJoin.Prewake(Math.Min(Kernels.Gemm.Threads, Tuning.UpdateThreads));
             loss = network.TrainStep(batch, labels, this, workspace);
         }
         Steps++;
         return loss;
-    }
-
-    // a parameter large enough for SparseProducts.UpdateTransposed to split its update over threads
-    private static bool HasParallelUpdate(IReadOnlyList<Tensor> parameters)
-    {
-        for (int i = 0; i < parameters.Count; i++)
-            if (parameters[i].Length >= Tuning.ParallelUpdateFloats) return true;
-        return false;
     }
 
     /// <summary>One update of <paramref name="parameters"/> from <paramref name="gradients"/> computed elsewhere (same order, same shapes).</summary>

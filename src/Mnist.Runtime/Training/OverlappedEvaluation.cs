@@ -59,7 +59,7 @@ internal sealed class OverlappedEvaluation : IDisposable
 
     /// <summary>
     /// True while a submitted evaluation is not finished: its threads then hold the other cores, which the training
-    /// step's short parallel work should not wait for (<see cref="LinearAlgebra.ForkJoin.CoresTaken"/>).
+    /// step's helpers should not spin on (<see cref="LinearAlgebra.ForkJoin.CoresTaken"/>).
     /// </summary>
     public bool Evaluating => _unfinished > 0;
 

@@ -234,19 +234,3 @@ public class FusedUpdateTests
         Assert.Equal(4, fusedOptimizer.Steps);
     }
 }
-
-/// <summary>With two threads the first layer's update is split over them, blocks of features taken from either end: the same numbers.</summary>
-[Collection(LinearAlgebra.ProviderCollection.Name)]
-public sealed class ParallelUpdateTests : LinearAlgebra.RestoresProvider
-{
-    [Theory]
-    [InlineData("adam")]
-    [InlineData("momentum")]
-    [InlineData("adamw")]
-    public void Two_threads_update_the_first_layer_as_one_does(string optimizer)
-    {
-        MnistBlas.Use("simd", 2);
-        Assert.Equal(2, global::Mnist.Kernels.Gemm.Threads);
-        FusedUpdateTests.Check(optimizer, sparse: true);
-    }
-}
