@@ -81,6 +81,14 @@ public static class Tuning
     /// <summary>Batches prepared ahead when the evaluation threads prepare them between chunks.</summary>
     public const int PrefetchedBesideEvaluation = 8;
 
+    /// <summary>
+    /// Slots of the prefetcher's own thread (the one in use and two ahead): with one ahead, a fused SGD step at batch 32
+    /// (~85 µs) sometimes waited for its batch, whose preparation (~40–65 µs on the VM, plus waking the thread) had only
+    /// that step's time; with two, 89–91 -> 80–84 µs (minima and medians of 8 interleaved `mnist bench --optimizer sgd
+    /// --eval-every 0` runs, Zen 5 EPYC VM); four did no better. Adam's longer steps did not change (113–124 µs).
+    /// </summary>
+    public const int PrefetchedByOwnThread = 3;
+
     /// <summary>Most memory the batches prepared ahead may take (a batch of the whole training set gets two slots, not eight).</summary>
     public const long PrefetchBudgetBytes = 256L << 20;
 

@@ -111,7 +111,8 @@ public sealed class Trainer
         // Evaluating beside training, the evaluation threads prepare batches between chunks (a
         // prefetch thread of its own would only compete with them for the cores); else the
         // prefetcher has a thread of its own when there is a second core.
-        int slots = overlap ? (int)Math.Clamp(Tuning.PrefetchBudgetBytes / BatchPrefetcher.SlotBytes(_network.InputSize, batch), 2, Tuning.PrefetchedBesideEvaluation) : 2;
+        int slots = (int)Math.Clamp(Tuning.PrefetchBudgetBytes / BatchPrefetcher.SlotBytes(_network.InputSize, batch), 2,
+            overlap ? Tuning.PrefetchedBesideEvaluation : Tuning.PrefetchedByOwnThread);
         using var batches = new BatchPrefetcher(train, sampler, _network.InputSize, batch, sparse,
             slots: slots, ownThread: _options.PrefetchBatches && !overlap,
             augmentation: _options.Augment ? new Augmentation(_options.Seed) : null, firstBatch: StartStep);
