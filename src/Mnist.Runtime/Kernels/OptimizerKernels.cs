@@ -155,7 +155,8 @@ internal readonly record struct AdamCorrections(float StepSize, float InverseCor
     {
         double correction1 = 1 - Math.Pow(beta1, step), correction2 = 1 - Math.Pow(beta2, step);
         // PyTorch divides √v by √(1 − β2^t); its GPU kernels multiply by the reciprocal instead (a scalar divisor), which
-        // differs by at most an ulp and frees the divider, the loop's bottleneck with the square root and the division
+        // differs by at most an ulp and takes a division a vector off the divider (the loop's bottleneck with the square
+        // root on an earlier machine; on a Zen 5 VM its loads and stores bound it)
         return new AdamCorrections((float)(learningRate / correction1), (float)(1 / Math.Sqrt(correction2)));
     }
 }
