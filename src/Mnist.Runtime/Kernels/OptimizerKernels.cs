@@ -33,19 +33,22 @@ internal static unsafe class OptimizerKernels
             var vLr = TV.Broadcast(-lr);
             var vMu = TV.Broadcast(mu);
             var vDecay = TV.Broadcast(decay);
-            int i = 0;
-            for (; i + TV.Count <= length; i += TV.Count)
+            // fields in locals: the JIT reloads a field after every store through a pointer (as in AdamKernel)
+            float* weights = p, gradients = g, buffer = b;
+            bool decays = decay != 0f, firstStep = first, lookAhead = nesterov;
+            int i = 0, vectors = length - TV.Count;
+            for (; i <= vectors; i += TV.Count)
             {
-                var grad = TV.Load(g + i);
-                var param = TV.Load(p + i);
-                if (decay != 0f) grad = TV.MultiplyAdd(param, vDecay, grad);
-                if (b != null)
+                var grad = TV.Load(gradients + i);
+                var param = TV.Load(weights + i);
+                if (decays) grad = TV.MultiplyAdd(param, vDecay, grad);
+                if (buffer != null)
                 {
-                    var buf = first ? grad : TV.MultiplyAdd(TV.FlushTiny(TV.Load(b + i)), vMu, grad);
-                    TV.Store(buf, b + i);
-                    grad = nesterov ? TV.MultiplyAdd(buf, vMu, grad) : buf;
+                    var buf = firstStep ? grad : TV.MultiplyAdd(TV.FlushTiny(TV.Load(buffer + i)), vMu, grad);
+                    TV.Store(buf, buffer + i);
+                    grad = lookAhead ? TV.MultiplyAdd(buf, vMu, grad) : buf;
                 }
-                TV.Store(TV.MultiplyAdd(grad, vLr, param), p + i);
+                TV.Store(TV.MultiplyAdd(grad, vLr, param), weights + i);
             }
             for (; i < length; i++)
             {
