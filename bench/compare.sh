@@ -7,8 +7,11 @@
 # after another heavy run was ~12% slower, which penalised whichever peer came next.
 # The convnet section runs the classic convnet anchor (cnn-pytorch/cnn.py, PyTorch with oneDNN, 2 threads)
 # beside `mnist bench --arch convnet` over CONV_EPOCHS epochs (15: the anchor's whole recipe, ~6 min a run).
+# The optim section (not run by default) times Adam's step against a fused SGD step at batch 32: OPTIM_ROUNDS
+# interleaved pairs of `mnist bench --optimizer sgd|adam --eval-every 0`, no anchor; the host's noise moves single
+# runs by more than the goal's margin, so it reports the median of the pairs' ratios and the ratio of the minima.
 #   bash bench/compare.sh [ANCHORS_DIR]        env: ROUNDS=3 WORK=/tmp/mnist-anchors BLAS=auto COOLDOWN=15
-#                                                   SECTIONS="mlp convnet" CONV_EPOCHS=15
+#                                                   SECTIONS="mlp convnet" CONV_EPOCHS=15 OPTIM_ROUNDS=10
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 anchors=$(cd "${1:-$repo/../shared/anchors}" && pwd)
@@ -18,6 +21,7 @@ blas=${BLAS:-auto}
 cooldown=${COOLDOWN:-15}
 sections=${SECTIONS:-mlp convnet}
 conv_epochs=${CONV_EPOCHS:-15}
+optim_rounds=${OPTIM_ROUNDS:-10}
 mkdir -p "$work"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
@@ -149,5 +153,30 @@ print(f"  infer 10,000    {o['batch'] / a['batch']:.3f}  (<= 0.50, against the a
 print(f"  infer 1 image   {o['single'] / a['single']:.3f}  (<= 0.25)")
 print(f"  peak RSS        {o['rss'] / a['rss']:.3f}  (<= 0.30)")
 print(f"  accuracy        {o['acc']*100:.2f}% against {a['acc']*100:.2f}%  (>= 99.20% after 15 epochs; these are after {sys.argv[3]})")
+PY
+fi
+
+if [[ " $sections " == *" optim "* ]]; then
+optim="$work/optim.jsonl"
+: > "$optim"
+for round in $(seq 1 "$optim_rounds"); do
+  echo "== optimizer round $round/$optim_rounds" >&2
+  for o in sgd adam; do
+    line=$(dotnet "$mnist" bench --optimizer "$o" --steps 4000 --eval-every 0 --json --blas "$blas" | tail -n 1)
+    echo "{\"optimizer\": \"$o\", \"round\": $round, \"record\": $line}" >> "$optim"
+  done
+done
+
+/usr/bin/python3 - "$optim" "$(git -C "$repo" rev-parse --short HEAD)" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+step = {o: [r["record"]["us_per_step"] for r in rows if r["optimizer"] == o] for o in ("sgd", "adam")}
+ratios = [a / s for s, a in zip(step["sgd"], step["adam"])]
+print()
+print(f"optimizers at batch 32, commit {sys.argv[2]}, {len(ratios)} interleaved pairs (mnist bench --optimizer O --steps 4000 --eval-every 0)")
+for o, v in step.items():
+    print(f"  {o:5} µs/step  min {min(v):7.1f}  median {statistics.median(v):7.1f}")
+print(f"  adam / sgd: median of the pairs {statistics.median(ratios):.3f}, ratio of the minima {min(step['adam']) / min(step['sgd']):.3f}  (<= 1.30)")
+print(f"  alloc/step: {max(r['record']['alloc_bytes_per_step'] for r in rows):.0f} B (0)")
 PY
 fi
