@@ -44,29 +44,17 @@ internal static unsafe class ByteRecorder
         fixed (int* index = pattern.Index, rowStart = pattern.RowStart)
         fixed (float* value = pattern.Value)
         {
-            // feature p's count goes to rowStart[p + 1], where FeatureRows.Place expects it
-            int* counts = rowStart + 1;
+            // feature p's count goes to rowStart[p + 1], where FeatureRows.Place expects it (none without rows)
+            int* counts = rowStart is null ? null : rowStart + 1;
             for (int p = 0; p < features; p += 32)
             {
                 uint mask = p + 32 <= features ? NonzeroMasks.Bytes32(start + p) : NonzeroMasks.BytesTail(start + p, features - p);
-                if (rowStart is null)
+                for (; mask != 0; mask &= mask - 1)
                 {
-                    for (; mask != 0; mask &= mask - 1)
-                    {
-                        int feature = p + BitOperations.TrailingZeroCount(mask);
-                        index[count] = feature;
-                        value[count++] = level[start[feature]];
-                    }
-                }
-                else
-                {
-                    for (; mask != 0; mask &= mask - 1)
-                    {
-                        int feature = p + BitOperations.TrailingZeroCount(mask);
-                        index[count] = feature;
-                        value[count++] = level[start[feature]];
-                        counts[feature]++;
-                    }
+                    int feature = p + BitOperations.TrailingZeroCount(mask);
+                    index[count] = feature;
+                    value[count++] = level[start[feature]];
+                    if (counts != null) counts[feature]++;
                 }
             }
         }

@@ -57,6 +57,25 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void A_pattern_without_feature_lists_records_the_same_samples_from_bytes()
+    {
+        var split = LearnableData.Split(20, 3, sparse: true);
+        int[] indices = [4, 0, 17, 9];
+        var withRows = new SparsePattern(784, indices.Length, byFeature: true);
+        var withoutRows = new SparsePattern(784, indices.Length);
+        Assert.True(BatchLoader.TryLoadSparse(split, indices, withRows, new int[indices.Length]));
+        Assert.True(BatchLoader.TryLoadSparse(split, indices, withoutRows, new int[indices.Length]));
+        Assert.True(withoutRows.IsSparse);
+        Assert.False(withoutRows.KeepsRows);
+        for (int j = 0; j < indices.Length; j++)
+        {
+            Assert.NotEmpty(withoutRows.Indices(j).ToArray());
+            Assert.Equal(withRows.Indices(j).ToArray(), withoutRows.Indices(j).ToArray());
+            Assert.Equal(withRows.Values(j).ToArray(), withoutRows.Values(j).ToArray());
+        }
+    }
+
+    [Fact]
     public void A_batch_too_dense_for_the_sparse_kernels_is_refused_so_it_is_loaded_as_floats()
     {
         var split = LearnableData.Split(10, 7, sparse: false); // noise on every pixel: ~97% nonzero
