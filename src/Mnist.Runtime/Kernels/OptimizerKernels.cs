@@ -25,44 +25,34 @@ internal static unsafe class OptimizerKernels
         }
     }
 
-    private readonly struct SgdKernel(float* p, float* g, float* b, int length, float lr, float mu, float decay, bool nesterov, bool first) : ISimdKernel
+    /// <summary>The same over a sparse batch's first-layer gradient, each weight column updated as its gradient is summed.</summary>
+    public static void SgdMomentum(in SparseGradient gradient, Span<float> parameter, Span<float> buffer,
+        float learningRate, float momentum, float weightDecay, bool nesterov, bool first)
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        fixed (float* p = parameter, b = buffer)
+        {
+            var kernel = new SgdKernel(p, null, b, parameter.Length, learningRate, momentum, weightDecay, nesterov, first, gradient);
+            SimdWidth.Run(ref kernel);
+        }
+    }
+
+    // g null: the gradient is the sparse one. Each loop is compiled on its own: inlined into one method (or into a caller)
+    // they exhaust the JIT's inlining budget, and a rule whose methods are called rather than inlined is ~3× slower
+    private readonly struct SgdKernel(float* p, float* g, float* b, int length, float lr, float mu, float decay, bool nesterov, bool first,
+        SparseGradient sparse = default) : ISimdKernel
+    {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
-            var vLr = TV.Broadcast(-lr);
-            var vMu = TV.Broadcast(mu);
-            var vDecay = TV.Broadcast(decay);
-            // fields in locals: the JIT reloads a field after every store through a pointer (as in AdamKernel)
-            float* weights = p, gradients = g, buffer = b;
-            bool decays = decay != 0f, firstStep = first, lookAhead = nesterov;
-            int i = 0, vectors = length - TV.Count;
-            for (; i <= vectors; i += TV.Count)
-            {
-                var grad = TV.Load(gradients + i);
-                var param = TV.Load(weights + i);
-                if (decays) grad = TV.MultiplyAdd(param, vDecay, grad);
-                if (buffer != null)
-                {
-                    var buf = firstStep ? grad : TV.MultiplyAdd(TV.FlushTiny(TV.Load(buffer + i)), vMu, grad);
-                    TV.Store(buf, buffer + i);
-                    grad = lookAhead ? TV.MultiplyAdd(buf, vMu, grad) : buf;
-                }
-                TV.Store(TV.MultiplyAdd(grad, vLr, param), weights + i);
-            }
-            for (; i < length; i++)
-            {
-                float grad = g[i];
-                if (decay != 0f) grad = MathF.FusedMultiplyAdd(p[i], decay, grad);
-                if (b != null)
-                {
-                    float buf = first ? grad : MathF.FusedMultiplyAdd(SimdTiny.Flush(b[i]), mu, grad);
-                    b[i] = buf;
-                    grad = nesterov ? MathF.FusedMultiplyAdd(buf, mu, grad) : buf;
-                }
-                p[i] = MathF.FusedMultiplyAdd(grad, -lr, p[i]);
-            }
+            if (g != null) Dense<TV>();
+            else Sparse<TV>();
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private void Dense<TV>() where TV : struct, ISimdVector<TV> => Sweep<TV, MomentumRule<TV>>(new(p, b, lr, mu, decay, nesterov, first), g, length);
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private void Sparse<TV>() where TV : struct, ISimdVector<TV> =>
+            SparseKernels.ScatterUpdate<TV, MomentumRule<TV>>(sparse, new(p, b, lr, mu, decay, nesterov, first));
     }
 
     /// <summary>
@@ -80,73 +70,48 @@ internal static unsafe class OptimizerKernels
     {
         fixed (float* p = parameter, g = gradient, m = mean, v = variance)
         {
-            var kernel = new AdamKernel(p, g, m, v, parameter.Length, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, corrections.StepSize, corrections.InverseCorrection2Sqrt);
+            var kernel = new AdamKernel(p, g, m, v, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled);
             SimdWidth.Run(ref kernel);
         }
     }
 
-    private readonly struct AdamKernel(float* p, float* g, float* m, float* v, int length, float lr, float beta1, float beta2, float epsilon,
-        float decay, bool decoupled, float stepSize, float inverseCorrection2Sqrt) : ISimdKernel
+    /// <summary>The same over a sparse batch's first-layer gradient, each weight column updated as its gradient is summed.</summary>
+    public static void Adam(in SparseGradient gradient, Span<float> parameter, Span<float> mean, Span<float> variance, AdamCorrections corrections,
+        float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled)
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        fixed (float* p = parameter, m = mean, v = variance)
+        {
+            var kernel = new AdamKernel(p, null, m, v, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, gradient);
+            SimdWidth.Run(ref kernel);
+        }
+    }
+
+    // g null: the gradient is the sparse one; each loop compiled on its own, as SgdKernel's
+    private readonly struct AdamKernel(float* p, float* g, float* m, float* v, int length, AdamCorrections corrections, float lr, float beta1, float beta2, float epsilon,
+        float decay, bool decoupled, SparseGradient sparse = default) : ISimdKernel
+    {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
-            float shrink = 1f - lr * decay;
-            // the decay as a multiply-add on the gradient (L2) and a product with the weights (decoupled), one of them
-            // the identity: no branch in the loop, and the loop without decay (the default) has neither
-            var vShrink = TV.Broadcast(decoupled ? shrink : 1f);
-            var vDecay = TV.Broadcast(decoupled ? 0f : decay);
-            var vBeta1 = TV.Broadcast(beta1);
-            var vOneMinusBeta1 = TV.Broadcast(1f - beta1);
-            var vBeta2 = TV.Broadcast(beta2);
-            var vOneMinusBeta2 = TV.Broadcast(1f - beta2);
-            var vEpsilon = TV.Broadcast(epsilon);
-            var vInverseCorrection2Sqrt = TV.Broadcast(inverseCorrection2Sqrt);
-            var vStep = TV.Broadcast(-stepSize);
-            // the fields in locals: the JIT reloads a field after every store through a pointer
-            float* weights = p, gradients = g, means = m, variances = v;
-            int i = 0, vectors = length - TV.Count;
-            if (decay == 0f)
-            {
-                for (; i <= vectors; i += TV.Count)
-                    Step(TV.Load(weights + i), TV.Load(gradients + i), i);
-            }
-            else
-            {
-                for (; i <= vectors; i += TV.Count)
-                {
-                    var weight = TV.Load(weights + i);
-                    Step(TV.Multiply(weight, vShrink), TV.MultiplyAdd(weight, vDecay, TV.Load(gradients + i)), i);
-                }
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            void Step(TV weight, TV grad, int at)
-            {
-                var mean = TV.MultiplyAdd(grad, vOneMinusBeta1, TV.Multiply(TV.FlushTiny(TV.Load(means + at)), vBeta1));
-                var variance = TV.MultiplyAdd(TV.Multiply(grad, grad), vOneMinusBeta2, TV.Multiply(TV.FlushTiny(TV.Load(variances + at)), vBeta2));
-                TV.Store(mean, means + at);
-                TV.Store(variance, variances + at);
-                var denominator = TV.MultiplyAdd(TV.Sqrt(variance), vInverseCorrection2Sqrt, vEpsilon);
-                TV.Store(TV.MultiplyAdd(TV.Divide(mean, denominator), vStep, weight), weights + at);
-            }
-
-            for (; i < length; i++)
-            {
-                float param = p[i], grad = g[i];
-                if (decay != 0f)
-                {
-                    if (decoupled) param *= shrink;
-                    else grad = MathF.FusedMultiplyAdd(param, decay, grad);
-                }
-                float mean = MathF.FusedMultiplyAdd(grad, 1f - beta1, SimdTiny.Flush(m[i]) * beta1);
-                float variance = MathF.FusedMultiplyAdd(grad * grad, 1f - beta2, SimdTiny.Flush(v[i]) * beta2);
-                m[i] = mean;
-                v[i] = variance;
-                float denominator = MathF.FusedMultiplyAdd(MathF.Sqrt(variance), inverseCorrection2Sqrt, epsilon);
-                p[i] = MathF.FusedMultiplyAdd(mean / denominator, -stepSize, param);
-            }
+            if (g != null) Dense<TV>();
+            else Sparse<TV>();
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private void Dense<TV>() where TV : struct, ISimdVector<TV> =>
+            Sweep<TV, AdamRule<TV>>(new(p, m, v, corrections, lr, beta1, beta2, epsilon, decay, decoupled), g, length);
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private void Sparse<TV>() where TV : struct, ISimdVector<TV> =>
+            SparseKernels.ScatterUpdate<TV, AdamRule<TV>>(sparse, new(p, m, v, corrections, lr, beta1, beta2, epsilon, decay, decoupled));
+    }
+
+    // the rule over gradient[0, length): whole vectors, then the tail one float at a time
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sweep<TV, TRule>(TRule rule, float* gradient, int length) where TV : struct, ISimdVector<TV> where TRule : struct, IUpdateRule<TV>
+    {
+        int i = 0, vectors = length - TV.Count;
+        for (; i <= vectors; i += TV.Count) rule.Apply(i, TV.Load(gradient + i));
+        for (; i < length; i++) rule.Apply(i, gradient[i]);
     }
 }
 

@@ -281,6 +281,10 @@ public static class SimdWidth
         : Vector256.IsHardwareAccelerated ? Fma.IsSupported
         : Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported);
 
+    /// <summary>a · b + c for one float, fused exactly when the width in use fuses its vectors' (a kernel's tail then computes what its vectors would).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float MultiplyAdd(float a, float b, float c) => FusedMultiplyAdd ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
+
     /// <summary>
     /// The width for blocks of <paramref name="registers"/> registers over <paramref name="rows"/> rows: the
     /// one with the fewest vector operations per row block, and of those the narrowest (it pads and packs

@@ -82,9 +82,10 @@ public static unsafe class SparseProducts
 
     /// <summary>
     /// Hands the weight gradient <c>δ · Xᵀ</c> of <paramref name="weight"/> (parameter number <paramref name="parameter"/>) to
-    /// <paramref name="update"/>. A sparse batch's gradient is computed a block of features at a time into the first columns of
-    /// <paramref name="scratch"/> (the layer's gradient buffer), which stay in the cache while the update reads them; a dense
-    /// batch's is one product into <paramref name="scratch"/>.
+    /// <paramref name="update"/>. For a sparse batch, this library's optimizers (<see cref="ISparseUpdate"/>) update each weight
+    /// column from the registers that sum its gradient, which is never stored; another update gets the gradient a block of
+    /// features at a time in the first columns of <paramref name="scratch"/> (the layer's gradient buffer), which stay in the
+    /// cache while it reads them. A dense batch's gradient is one product into <paramref name="scratch"/>.
     /// </summary>
     public static void UpdateTransposed(Matrix<float> delta, Batch input, Matrix<float> scratch, Matrix<float> weight, IParameterUpdate update, int parameter)
     {
@@ -92,6 +93,15 @@ public static unsafe class SparseProducts
         {
             Gemm.Multiply(Transpose.DontTranspose, Transpose.Transpose, 1f, delta, input.Dense!, 0f, scratch);
             update.Update(parameter, 0, Gemm.Values(weight), Gemm.Values(scratch));
+            return;
+        }
+        if (update is ISparseUpdate sparse)
+        {
+            // Adam's step at batch 32: 114 -> 110 µs, momentum's 106 -> 98 (medians of 4 interleaved runs; Zen 5 EPYC VM)
+            pattern.EnsureRows();
+            fixed (float* d = Gemm.Values(delta), value = pattern.RowValue)
+            fixed (int* start = pattern.RowStart, column = pattern.RowColumn)
+                sparse.Update(parameter, new SparseGradient(d, delta.RowCount, start, column, value, weight.ColumnCount), Gemm.Values(weight));
             return;
         }
         // each block's gradient goes into the first columns of scratch, where it is still in L1 when the update reads it.

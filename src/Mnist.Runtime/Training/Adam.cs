@@ -6,7 +6,7 @@ namespace Mnist.Training;
 /// <see cref="AdamW"/> decays the weights directly instead. Defaults are PyTorch's: lr 1e-3,
 /// betas (0.9, 0.999), eps 1e-8, no decay.
 /// </summary>
-public class Adam : Optimizer
+public class Adam : Optimizer, Kernels.ISparseUpdate
 {
     private float[][]? _mean, _variance;
 
@@ -56,6 +56,10 @@ public class Adam : Optimizer
     /// <inheritdoc />
     protected override void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient) =>
         Kernels.OptimizerKernels.Adam(values, gradient, _mean![parameter].AsSpan(offset, values.Length), _variance![parameter].AsSpan(offset, values.Length),
+            _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
+
+    void Kernels.ISparseUpdate.Update(int parameter, in Kernels.SparseGradient gradient, Span<float> weights) =>
+        Kernels.OptimizerKernels.Adam(gradient, weights, _mean![parameter], _variance![parameter],
             _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
 
     /// <inheritdoc />

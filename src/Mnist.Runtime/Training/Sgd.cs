@@ -6,7 +6,7 @@ namespace Mnist.Training;
 /// Plain SGD (no momentum, no decay) folds its update into the backward pass: nothing is written to a
 /// gradient buffer and no pass over the parameters follows.
 /// </summary>
-public sealed class Sgd : Optimizer
+public sealed class Sgd : Optimizer, Kernels.ISparseUpdate
 {
     private float[][]? _buffers;
     private long _buffersMadeAt = -1; // the step whose updates fill the new buffers with the gradient
@@ -53,6 +53,10 @@ public sealed class Sgd : Optimizer
         var buffer = _buffers is null ? default : _buffers[parameter].AsSpan(offset, values.Length);
         Kernels.OptimizerKernels.SgdMomentum(values, gradient, buffer, LearningRate, Momentum, WeightDecay, Nesterov, first: Steps == _buffersMadeAt);
     }
+
+    void Kernels.ISparseUpdate.Update(int parameter, in Kernels.SparseGradient gradient, Span<float> weights) =>
+        Kernels.OptimizerKernels.SgdMomentum(gradient, weights, _buffers is null ? default : _buffers[parameter],
+            LearningRate, Momentum, WeightDecay, Nesterov, first: Steps == _buffersMadeAt);
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> BufferNames => Momentum > 0 || _buffers is not null ? ["momentum_buffer"] : [];

@@ -17,3 +17,9 @@ public sealed partial class NarrowNetwork;
 [Dense(16, Activation.ReLU, Name = "hidden")]
 [Dense(4, Name = "out")]
 public sealed partial class SmallImageNetwork;
+
+/// <summary>A hidden layer of 101 units: weight columns end in partial vectors at every width (64 + 2·16 + 5 with AVX-512), for the tails of the column-at-a-time kernels.</summary>
+[Network(Inputs = 784)]
+[Dense(101, Activation.ReLU, Name = "linear")]
+[Dense(10, Name = "linear2")]
+public sealed partial class OddWidthNetwork;

@@ -208,11 +208,65 @@ public class FusedUpdateTests
     [MemberData(nameof(Cases))]
     public void Updating_during_the_backward_pass_equals_updating_after_it(string optimizer, bool sparse) => Check(optimizer, sparse);
 
-    internal static void Check(string optimizer, bool sparse)
+    // a sparse batch's first layer is updated a weight column at a time: 101 rows end every column in partial vectors
+    [Theory]
+    [InlineData("momentum")]
+    [InlineData("nesterov")]
+    [InlineData("adam")]
+    [InlineData("adamw")]
+    public void Column_at_a_time_updates_of_odd_width_layers_equal_updating_after_the_backward_pass(string optimizer) =>
+        Check(optimizer, sparse: true, () => new Modeling.OddWidthNetwork(2));
+
+    // an IParameterUpdate of a consumer's own gets a sparse batch's first-layer gradient in blocks through the gradient buffer
+    [Fact]
+    public void A_consumers_own_update_gets_each_gradient_element_once_and_exactly()
+    {
+        var data = LearnableData.Split(64, 5, sparse: true);
+        var network = new Modeling.SeedNetwork(2);
+        var reference = new Modeling.SeedNetwork(2);
+        var workspace = network.CreateWorkspace(16);
+        var referenceWorkspace = reference.CreateWorkspace(16);
+        var batch = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(784, 16);
+        var labels = new int[16];
+        BatchLoader.LoadRange(data, 0, batch, labels);
+        var update = new HalfStep(network.Parameters);
+
+        network.TrainStep(batch, labels, update, workspace);
+        reference.Loss(batch, labels, referenceWorkspace);
+        reference.Backward(labels, referenceWorkspace);
+
+        Assert.True(workspace.Input.Pattern is { IsSparse: true });
+        for (int i = 0; i < reference.Parameters.Count; i++)
+        {
+            Assert.All(update.Seen[i], count => Assert.Equal(1, count));
+            var expected = reference.Parameters[i].Values.ToArray();
+            var gradient = referenceWorkspace.Gradients[i].Values;
+            for (int j = 0; j < expected.Length; j++) expected[j] -= 0.5f * gradient[j];
+            Assert.True(expected.AsSpan().SequenceEqual(network.Parameters[i].Values), $"{reference.Parameters[i].Name} differs");
+        }
+    }
+
+    private sealed class HalfStep(IReadOnlyList<Tensor> parameters) : IParameterUpdate
+    {
+        public readonly int[][] Seen = parameters.Select(p => new int[p.Length]).ToArray();
+
+        public void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient)
+        {
+            for (int j = 0; j < values.Length; j++)
+            {
+                values[j] -= 0.5f * gradient[j];
+                Seen[parameter][offset + j]++;
+            }
+        }
+    }
+
+    internal static void Check(string optimizer, bool sparse) => Check(optimizer, sparse, () => new Modeling.SeedNetwork(2));
+
+    private static void Check<TNetwork>(string optimizer, bool sparse, Func<TNetwork> create) where TNetwork : INetwork
     {
         var data = LearnableData.Split(64, 5, sparse);
-        var fused = new Modeling.SeedNetwork(2);
-        var separate = new Modeling.SeedNetwork(2);
+        var fused = create();
+        var separate = create();
         var fusedOptimizer = Create(optimizer);
         var separateOptimizer = Create(optimizer);
         var fusedWorkspace = fused.CreateWorkspace(16);
