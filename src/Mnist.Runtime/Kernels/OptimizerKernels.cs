@@ -25,13 +25,18 @@ internal static unsafe class OptimizerKernels
         }
     }
 
-    /// <summary>The same over a sparse batch's first-layer gradient, each weight column updated as its gradient is summed.</summary>
-    public static void SgdMomentum(in SparseGradient gradient, Span<float> parameter, Span<float> buffer,
+    /// <summary>
+    /// The same over a sparse batch's first-layer gradient, each weight column updated as its gradient is summed; a column
+    /// whose <paramref name="resting"/> flag says its state is all +0 is skipped while the batch has none of its feature.
+    /// The flags (one per column) are this kernel's: it sets and clears them.
+    /// </summary>
+    public static void SgdMomentum(in SparseGradient gradient, Span<float> parameter, Span<float> buffer, Span<byte> resting,
         float learningRate, float momentum, float weightDecay, bool nesterov, bool first)
     {
         fixed (float* p = parameter, b = buffer)
+        fixed (byte* r = resting)
         {
-            var kernel = new SgdKernel(p, null, b, parameter.Length, learningRate, momentum, weightDecay, nesterov, first, gradient);
+            var kernel = new SgdKernel(p, null, b, parameter.Length, learningRate, momentum, weightDecay, nesterov, first, gradient, r);
             SimdWidth.Run(ref kernel);
         }
     }
@@ -39,7 +44,7 @@ internal static unsafe class OptimizerKernels
     // g null: the gradient is the sparse one. Each loop is compiled on its own: inlined into one method (or into a caller)
     // they exhaust the JIT's inlining budget, and a rule whose methods are called rather than inlined is ~3× slower
     private readonly struct SgdKernel(float* p, float* g, float* b, int length, float lr, float mu, float decay, bool nesterov, bool first,
-        SparseGradient sparse = default) : ISimdKernel
+        SparseGradient sparse = default, byte* resting = null) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
@@ -52,7 +57,7 @@ internal static unsafe class OptimizerKernels
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private void Sparse<TV>() where TV : struct, ISimdVector<TV> =>
-            SparseKernels.ScatterUpdate<TV, MomentumRule<TV>>(sparse, new(p, b, lr, mu, decay, nesterov, first));
+            SparseKernels.ScatterUpdate<TV, MomentumRule<TV>>(sparse, new(p, b, lr, mu, decay, nesterov, first), resting);
     }
 
     /// <summary>
@@ -75,20 +80,25 @@ internal static unsafe class OptimizerKernels
         }
     }
 
-    /// <summary>The same over a sparse batch's first-layer gradient, each weight column updated as its gradient is summed.</summary>
-    public static void Adam(in SparseGradient gradient, Span<float> parameter, Span<float> mean, Span<float> variance, AdamCorrections corrections,
+    /// <summary>
+    /// The same over a sparse batch's first-layer gradient, each weight column updated as its gradient is summed; a column
+    /// whose <paramref name="resting"/> flag says its state is all +0 is skipped while the batch has none of its feature.
+    /// The flags (one per column) are this kernel's: it sets and clears them.
+    /// </summary>
+    public static void Adam(in SparseGradient gradient, Span<float> parameter, Span<float> mean, Span<float> variance, Span<byte> resting, AdamCorrections corrections,
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled)
     {
         fixed (float* p = parameter, m = mean, v = variance)
+        fixed (byte* r = resting)
         {
-            var kernel = new AdamKernel(p, null, m, v, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, gradient);
+            var kernel = new AdamKernel(p, null, m, v, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, gradient, r);
             SimdWidth.Run(ref kernel);
         }
     }
 
     // g null: the gradient is the sparse one; each loop compiled on its own, as SgdKernel's
     private readonly struct AdamKernel(float* p, float* g, float* m, float* v, int length, AdamCorrections corrections, float lr, float beta1, float beta2, float epsilon,
-        float decay, bool decoupled, SparseGradient sparse = default) : ISimdKernel
+        float decay, bool decoupled, SparseGradient sparse = default, byte* resting = null) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
         {
@@ -102,7 +112,7 @@ internal static unsafe class OptimizerKernels
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private void Sparse<TV>() where TV : struct, ISimdVector<TV> =>
-            SparseKernels.ScatterUpdate<TV, AdamRule<TV>>(sparse, new(p, m, v, corrections, lr, beta1, beta2, epsilon, decay, decoupled));
+            SparseKernels.ScatterUpdate<TV, AdamRule<TV>>(sparse, new(p, m, v, corrections, lr, beta1, beta2, epsilon, decay, decoupled), resting);
     }
 
     // the rule over gradient[0, length): whole vectors, then the tail one float at a time

@@ -354,4 +354,17 @@ internal static class SimdTiny
     /// <summary><paramref name="value"/>, or 0 where |value| &lt; <see cref="Threshold"/> (the scalar <c>FlushTiny</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Flush(float value) => MathF.Abs(value) >= Threshold ? value : 0f;
+
+    /// <summary>True when every float of [<paramref name="source"/>, + <paramref name="length"/>) is +0 (all bits clear; −0 is not); stops at the first that is not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called inside kernels' loops, where a call would spill their vector registers
+    public static unsafe bool AllZeroBits(float* source, int length)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= length; i += 8)
+                if (Vector256.Load((uint*)source + i) != Vector256<uint>.Zero) return false;
+        for (; i < length; i++)
+            if (((uint*)source)[i] != 0) return false;
+        return true;
+    }
 }

@@ -16,6 +16,16 @@ internal unsafe interface IUpdateRule<TV> where TV : struct, ISimdVector<TV>
     void Apply(long at, TV gradient);
 
     /// <summary>
+    /// True when elements whose state is all +0 are fixed points of this step's rule under a +0 gradient (state and
+    /// parameter unchanged, bit for bit), so that an update may skip them: no weight decay, and state that is kept. It must
+    /// not change from one step to the next unless the owner of the flags that record resting columns clears them.
+    /// </summary>
+    bool Rests { get; }
+
+    /// <summary>True when the state of elements [<paramref name="at"/>, at + <paramref name="length"/>) is all +0.</summary>
+    bool AtRest(long at, int length);
+
+    /// <summary>
     /// Moves element <paramref name="at"/> (a tail shorter than a vector) with the vector form's operations, so that an element
     /// gets the same result wherever the tails fall (a sparse update's tails are the ends of weight columns, a dense pass's the
     /// end of the tensor).
@@ -55,6 +65,17 @@ internal readonly unsafe struct AdamRule<TV> : IUpdateRule<TV> where TV : struct
         _vInverseCorrection2Sqrt = TV.Broadcast(_inverseCorrection2Sqrt);
         _vStep = TV.Broadcast(-_stepSize);
     }
+
+    // m = β1·0 + (1−β1)·0 = +0, v likewise, and p − step·0/(0·c + ε) = p: a pixel no image of the training set lights
+    // keeps its column unchanged while its moments are zero
+    public bool Rests
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => !_decays;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a call would take the rule's address and keep its fields in memory
+    public bool AtRest(long at, int length) => SimdTiny.AllZeroBits(_variances + at, length) && SimdTiny.AllZeroBits(_means + at, length);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(long at, TV gradient)
@@ -114,6 +135,16 @@ internal readonly unsafe struct MomentumRule<TV> : IUpdateRule<TV> where TV : st
         _vMomentum = TV.Broadcast(momentum);
         _vDecay = TV.Broadcast(weightDecay);
     }
+
+    // b = μ·0 + 0 = +0 and p − lr·0 = p; not at the first step, whose buffer is the gradient itself
+    public bool Rests
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => !_decays && !_first && _buffer != null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a call would take the rule's address and keep its fields in memory
+    public bool AtRest(long at, int length) => SimdTiny.AllZeroBits(_buffer + at, length);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(long at, TV gradient)

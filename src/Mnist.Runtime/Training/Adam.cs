@@ -54,12 +54,15 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
     private Kernels.AdamCorrections _corrections;
 
     /// <inheritdoc />
-    protected override void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient) =>
+    protected override void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient)
+    {
+        ForgetResting(parameter);
         Kernels.OptimizerKernels.Adam(values, gradient, _mean![parameter].AsSpan(offset, values.Length), _variance![parameter].AsSpan(offset, values.Length),
             _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
+    }
 
     void Kernels.ISparseUpdate.Update(int parameter, in Kernels.SparseGradient gradient, Span<float> weights) =>
-        Kernels.OptimizerKernels.Adam(gradient, weights, _mean![parameter], _variance![parameter],
+        Kernels.OptimizerKernels.Adam(gradient, weights, _mean![parameter], _variance![parameter], RestingFlags(_mean.Length, parameter, gradient.Features),
             _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
 
     /// <inheritdoc />

@@ -70,7 +70,11 @@ public abstract class Optimizer : IParameterUpdate
     public virtual IReadOnlyList<Tensor> StateOf(IReadOnlyList<Tensor> parameters) => [];
 
     /// <summary>Puts back a state saved from <see cref="StateOf"/> (values in PyTorch's C order, by name) after <paramref name="steps"/> updates.</summary>
-    public virtual void Restore(IReadOnlyList<Tensor> parameters, IReadOnlyDictionary<string, float[]> state, long steps) => Steps = steps;
+    public virtual void Restore(IReadOnlyList<Tensor> parameters, IReadOnlyDictionary<string, float[]> state, long steps)
+    {
+        Steps = steps;
+        _resting = null;
+    }
 
     /// <summary>The buffers kept per parameter, as the suffixes of their state names (<c>exp_avg</c>, <c>exp_avg_sq</c>); none for plain SGD.</summary>
     protected virtual IReadOnlyList<string> BufferNames => [];
@@ -78,6 +82,27 @@ public abstract class Optimizer : IParameterUpdate
     /// <summary>The names and shapes of the state a restore expects for <paramref name="parameters"/> after at least one step.</summary>
     public IReadOnlyList<(string Key, int[] Shape)> StateShapes(IReadOnlyList<Tensor> parameters) =>
         parameters.SelectMany(p => BufferNames.Select(b => ($"{p.Name}.{b}", p.Shape.ToArray()))).ToList();
+
+    // Per parameter updated column by column (SparseKernels.ScatterUpdate), a flag per weight column: its state is all +0,
+    // so that while no sample of a batch has its feature the update leaves it as it is and skips it. Anything else that
+    // writes the state forgets them.
+    private byte[]?[]? _resting;
+
+    /// <summary>The resting flags of parameter number <paramref name="parameter"/> (made, all clear, at its first column-by-column update).</summary>
+    private protected byte[] RestingFlags(int parameters, int parameter, int columns)
+    {
+        _resting ??= new byte[]?[parameters];
+        return _resting[parameter] ??= new byte[columns];
+    }
+
+    /// <summary>Clears parameter number <paramref name="parameter"/>'s resting flags: its state is about to be written another way.</summary>
+    private protected void ForgetResting(int parameter)
+    {
+        if (_resting?[parameter] is { } flags) flags.AsSpan().Clear();
+    }
+
+    /// <summary>Weight columns of parameter number <paramref name="parameter"/> whose state the last column-by-column update left at rest.</summary>
+    internal int RestingColumns(int parameter) => _resting?[parameter]?.Count(flag => flag != 0) ?? 0;
 
     /// <summary>The buffer stored under <paramref name="key"/> for <paramref name="parameter"/>, in its storage order.</summary>
     protected static float[] StoredAs(IReadOnlyDictionary<string, float[]> state, string key, Tensor parameter)

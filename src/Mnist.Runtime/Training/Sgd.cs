@@ -50,13 +50,22 @@ public sealed class Sgd : Optimizer, Kernels.ISparseUpdate
     /// <inheritdoc />
     protected override void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient)
     {
+        ForgetResting(parameter);
         var buffer = _buffers is null ? default : _buffers[parameter].AsSpan(offset, values.Length);
         Kernels.OptimizerKernels.SgdMomentum(values, gradient, buffer, LearningRate, Momentum, WeightDecay, Nesterov, first: Steps == _buffersMadeAt);
     }
 
+    // the first step of new buffers does not rest (its buffer is the gradient itself): the flags start again after it
+    private Span<byte> Resting(int parameter, int columns)
+    {
+        var flags = RestingFlags(_buffers!.Length, parameter, columns);
+        if (Steps == _buffersMadeAt) flags.AsSpan().Clear();
+        return flags;
+    }
+
     void Kernels.ISparseUpdate.Update(int parameter, in Kernels.SparseGradient gradient, Span<float> weights) =>
         Kernels.OptimizerKernels.SgdMomentum(gradient, weights, _buffers is null ? default : _buffers[parameter],
-            LearningRate, Momentum, WeightDecay, Nesterov, first: Steps == _buffersMadeAt);
+            _buffers is null ? default : Resting(parameter, gradient.Features), LearningRate, Momentum, WeightDecay, Nesterov, first: Steps == _buffersMadeAt);
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> BufferNames => Momentum > 0 || _buffers is not null ? ["momentum_buffer"] : [];
