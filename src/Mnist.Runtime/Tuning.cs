@@ -54,8 +54,10 @@ public static class Tuning
     public const int SparseRegisterBlock = 8;
 
     /// <summary>
-    /// Gradient floats an optimizer's update of the first layer takes at a time (16 features of 128 outputs: 8 KB, a
-    /// fraction of L1): computed and used while in the cache, the gradient is never written to memory whole.
+    /// Gradient floats a consumer's own <see cref="IParameterUpdate"/> gets of a sparse batch's first layer at a time (16
+    /// features of 128 outputs: 8 KB, a fraction of L1): computed and used while in the cache, the gradient is never
+    /// written to memory whole. This library's optimizers take each weight column straight from registers instead
+    /// (<c>SparseKernels.ScatterUpdate</c>).
     /// </summary>
     public const int UpdateBlockFloats = 2048;
 
