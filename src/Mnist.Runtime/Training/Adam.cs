@@ -8,7 +8,9 @@ namespace Mnist.Training;
 /// </summary>
 public class Adam : Optimizer, Kernels.ISparseUpdate
 {
-    private float[][]? _mean, _variance;
+    // per parameter both moments in one array, laid out as _layouts says (Kernels.AdamMoments)
+    private float[][]? _moments;
+    private Kernels.AdamMoments[]? _layouts;
 
     /// <summary>Adam with PyTorch's parameters.</summary>
     public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
@@ -45,8 +47,8 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
     /// <inheritdoc />
     protected override void BeginStep(IReadOnlyList<Tensor> parameters)
     {
-        _mean ??= parameters.Select(p => new float[p.Length]).ToArray();
-        _variance ??= parameters.Select(p => new float[p.Length]).ToArray();
+        _layouts ??= parameters.Select(Kernels.AdamMoments.For).ToArray();
+        _moments ??= parameters.Select(p => new float[2 * p.Length]).ToArray();
         _corrections = Kernels.AdamCorrections.For(LearningRate, Momentum, Beta2, Steps + 1);
     }
 
@@ -57,12 +59,12 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
     protected override void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient)
     {
         ForgetResting(parameter);
-        Kernels.OptimizerKernels.Adam(values, gradient, _mean![parameter].AsSpan(offset, values.Length), _variance![parameter].AsSpan(offset, values.Length),
+        Kernels.OptimizerKernels.Adam(values, gradient, _layouts![parameter].Of(_moments![parameter], offset), _layouts[parameter],
             _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
     }
 
     void Kernels.ISparseUpdate.Update(int parameter, in Kernels.SparseGradient gradient, Span<float> weights) =>
-        Kernels.OptimizerKernels.Adam(gradient, weights, _mean![parameter], _variance![parameter], RestingFlags(_mean.Length, parameter, gradient.Features),
+        Kernels.OptimizerKernels.Adam(gradient, weights, _moments![parameter], _layouts![parameter], RestingFlags(_moments.Length, parameter, gradient.Features),
             _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
 
     /// <inheritdoc />
@@ -70,10 +72,10 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
 
     /// <inheritdoc />
     public override IReadOnlyList<Tensor> StateOf(IReadOnlyList<Tensor> parameters) =>
-        _mean is null || _variance is null ? [] : parameters.SelectMany((p, i) => new[]
+        _moments is null || _layouts is null ? [] : parameters.SelectMany((p, i) => new[]
         {
-            new Tensor($"{p.Name}.exp_avg", [.. p.Shape], _mean[i], p.Layout),
-            new Tensor($"{p.Name}.exp_avg_sq", [.. p.Shape], _variance[i], p.Layout),
+            new Tensor($"{p.Name}.exp_avg", [.. p.Shape], _layouts[i].Unpack(_moments[i], second: false), p.Layout),
+            new Tensor($"{p.Name}.exp_avg_sq", [.. p.Shape], _layouts[i].Unpack(_moments[i], second: true), p.Layout),
         }).ToArray();
 
     /// <inheritdoc />
@@ -82,11 +84,12 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
         base.Restore(parameters, state, steps);
         if (state.Count == 0)
         {
-            _mean = _variance = null;
+            _moments = null;
+            _layouts = null;
             return;
         }
-        _mean = parameters.Select(p => StoredAs(state, $"{p.Name}.exp_avg", p)).ToArray();
-        _variance = parameters.Select(p => StoredAs(state, $"{p.Name}.exp_avg_sq", p)).ToArray();
+        _layouts = parameters.Select(Kernels.AdamMoments.For).ToArray();
+        _moments = parameters.Select((p, i) => _layouts[i].Pack(StoredAs(state, $"{p.Name}.exp_avg", p), StoredAs(state, $"{p.Name}.exp_avg_sq", p))).ToArray();
     }
 }
 
