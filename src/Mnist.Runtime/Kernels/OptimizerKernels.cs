@@ -63,16 +63,19 @@ internal static unsafe class OptimizerKernels
     /// <summary>
     /// Adam (L2 decay: <c>g = grad + λ·p</c>) or AdamW (decoupled: <c>p *= 1 − lr·λ</c> first):
     /// <c>m = β1·m + (1−β1)·g</c>, <c>v = β2·v + (1−β2)·g²</c>,
-    /// <c>p -= (lr / (1−β1^t)) · m / (√v · (1/√(1−β2^t)) + ε)</c>, the step's bias corrections computed once
-    /// (<see cref="AdamCorrections.For"/>). <paramref name="moments"/> starts at the slice's first moment, laid out as
-    /// <paramref name="layout"/> says.
+    /// <c>p -= (lr / (1−β1^t)) · m / (√v · (1/√(1−β2^t)) + ε)</c>.
     /// </summary>
-    public static void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> moments, AdamMoments layout, AdamCorrections corrections,
+    public static void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> mean, Span<float> variance,
+        float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled, long step) =>
+        Adam(parameter, gradient, mean, variance, AdamCorrections.For(learningRate, beta1, beta2, step), learningRate, beta1, beta2, epsilon, weightDecay, decoupled);
+
+    /// <summary>The same with the step's bias corrections computed once (<see cref="AdamCorrections.For"/>): a step updates the first layer in ~50 slices.</summary>
+    public static void Adam(Span<float> parameter, ReadOnlySpan<float> gradient, Span<float> mean, Span<float> variance, AdamCorrections corrections,
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled)
     {
-        fixed (float* p = parameter, g = gradient, m = moments)
+        fixed (float* p = parameter, g = gradient, m = mean, v = variance)
         {
-            var kernel = new AdamKernel(p, g, m, layout, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled);
+            var kernel = new AdamKernel(p, g, m, v, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled);
             SimdWidth.Run(ref kernel);
         }
     }
@@ -82,19 +85,19 @@ internal static unsafe class OptimizerKernels
     /// whose <paramref name="resting"/> flag says its state is all +0 is skipped while the batch has none of its feature.
     /// The flags (one per column) are this kernel's: it sets and clears them.
     /// </summary>
-    public static void Adam(in SparseGradient gradient, Span<float> parameter, Span<float> moments, AdamMoments layout, Span<byte> resting, AdamCorrections corrections,
+    public static void Adam(in SparseGradient gradient, Span<float> parameter, Span<float> mean, Span<float> variance, Span<byte> resting, AdamCorrections corrections,
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled)
     {
-        fixed (float* p = parameter, m = moments)
+        fixed (float* p = parameter, m = mean, v = variance)
         fixed (byte* r = resting)
         {
-            var kernel = new AdamKernel(p, null, m, layout, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, gradient, r);
+            var kernel = new AdamKernel(p, null, m, v, parameter.Length, corrections, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, gradient, r);
             SimdWidth.Run(ref kernel);
         }
     }
 
     // g null: the gradient is the sparse one; each loop compiled on its own, as SgdKernel's
-    private readonly struct AdamKernel(float* p, float* g, float* m, AdamMoments layout, int length, AdamCorrections corrections, float lr, float beta1, float beta2, float epsilon,
+    private readonly struct AdamKernel(float* p, float* g, float* m, float* v, int length, AdamCorrections corrections, float lr, float beta1, float beta2, float epsilon,
         float decay, bool decoupled, SparseGradient sparse = default, byte* resting = null) : ISimdKernel
     {
         public void Run<TV>() where TV : struct, ISimdVector<TV>
@@ -105,11 +108,11 @@ internal static unsafe class OptimizerKernels
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private void Dense<TV>() where TV : struct, ISimdVector<TV> =>
-            Sweep<TV, AdamRule<TV>>(new(p, m, layout, corrections, lr, beta1, beta2, epsilon, decay, decoupled), g, length);
+            Sweep<TV, AdamRule<TV>>(new(p, m, v, corrections, lr, beta1, beta2, epsilon, decay, decoupled), g, length);
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private void Sparse<TV>() where TV : struct, ISimdVector<TV> =>
-            SparseKernels.ScatterUpdate<TV, AdamRule<TV>>(sparse, new(p, m, layout, corrections, lr, beta1, beta2, epsilon, decay, decoupled), resting);
+            SparseKernels.ScatterUpdate<TV, AdamRule<TV>>(sparse, new(p, m, v, corrections, lr, beta1, beta2, epsilon, decay, decoupled), resting);
     }
 
     // the rule over gradient[0, length): whole vectors, then the tail one float at a time

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Mnist.Kernels;
@@ -40,9 +39,7 @@ internal unsafe interface IUpdateRule<TV> where TV : struct, ISimdVector<TV>
 /// </summary>
 internal readonly unsafe struct AdamRule<TV> : IUpdateRule<TV> where TV : struct, ISimdVector<TV>
 {
-    // element at's moments: m at _moments + at + (at & _columnMask), v _varianceOffset further (see AdamMoments)
-    private readonly float* _weights, _moments;
-    private readonly long _columnMask, _varianceOffset;
+    private readonly float* _weights, _means, _variances;
     private readonly bool _decays, _decoupled;
     private readonly float _shrink, _decay, _beta1, _beta2, _epsilon, _inverseCorrection2Sqrt, _stepSize;
     // the decay as a multiply-add on the gradient (L2) and a product with the weights (decoupled), one of them the identity
@@ -50,12 +47,12 @@ internal readonly unsafe struct AdamRule<TV> : IUpdateRule<TV> where TV : struct
 
     // inlined, so that the rule is a local whose fields the JIT keeps in registers (built by a call, it is reloaded from memory after every store: 3× slower)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public AdamRule(float* weights, float* moments, AdamMoments layout, AdamCorrections corrections,
+    public AdamRule(float* weights, float* means, float* variances, AdamCorrections corrections,
         float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled)
     {
         _weights = weights;
-        _moments = moments;
-        (_columnMask, _varianceOffset) = (layout.ColumnMask, layout.VarianceOffset);
+        _means = means;
+        _variances = variances;
         (_decays, _decoupled, _decay, _beta1, _beta2, _epsilon) = (weightDecay != 0f, decoupled, weightDecay, beta1, beta2, epsilon);
         (_shrink, _inverseCorrection2Sqrt, _stepSize) = (1f - learningRate * weightDecay, corrections.InverseCorrection2Sqrt, corrections.StepSize);
         _vShrink = TV.Broadcast(decoupled ? _shrink : 1f);
@@ -78,12 +75,7 @@ internal readonly unsafe struct AdamRule<TV> : IUpdateRule<TV> where TV : struct
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // a call would take the rule's address and keep its fields in memory
-    public bool AtRest(long at, int length) =>
-        SimdTiny.AllZeroBits(Mean(at) + _varianceOffset, length) && SimdTiny.AllZeroBits(Mean(at), length);
-
-    // at's first moment; a vector never straddles two columns (their length is a power of two of at least 16 floats)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float* Mean(long at) => _moments + at + (at & _columnMask);
+    public bool AtRest(long at, int length) => SimdTiny.AllZeroBits(_variances + at, length) && SimdTiny.AllZeroBits(_means + at, length);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(long at, TV gradient)
@@ -94,11 +86,10 @@ internal readonly unsafe struct AdamRule<TV> : IUpdateRule<TV> where TV : struct
             gradient = TV.MultiplyAdd(weight, _vDecay, gradient);
             weight = TV.Multiply(weight, _vShrink);
         }
-        float* m = Mean(at), v = m + _varianceOffset;
-        var mean = TV.MultiplyAdd(gradient, _vOneMinusBeta1, TV.Multiply(TV.FlushTiny(TV.Load(m)), _vBeta1));
-        var variance = TV.MultiplyAdd(TV.Multiply(gradient, gradient), _vOneMinusBeta2, TV.Multiply(TV.FlushTiny(TV.Load(v)), _vBeta2));
-        TV.Store(mean, m);
-        TV.Store(variance, v);
+        var mean = TV.MultiplyAdd(gradient, _vOneMinusBeta1, TV.Multiply(TV.FlushTiny(TV.Load(_means + at)), _vBeta1));
+        var variance = TV.MultiplyAdd(TV.Multiply(gradient, gradient), _vOneMinusBeta2, TV.Multiply(TV.FlushTiny(TV.Load(_variances + at)), _vBeta2));
+        TV.Store(mean, _means + at);
+        TV.Store(variance, _variances + at);
         var denominator = TV.MultiplyAdd(TV.Sqrt(variance), _vInverseCorrection2Sqrt, _vEpsilon);
         TV.Store(TV.MultiplyAdd(TV.Divide(mean, denominator), _vStep, weight), _weights + at);
     }
@@ -112,61 +103,12 @@ internal readonly unsafe struct AdamRule<TV> : IUpdateRule<TV> where TV : struct
             if (_decoupled) weight *= _shrink;
             else gradient = SimdWidth.MultiplyAdd(weight, _decay, gradient);
         }
-        float* m = Mean(at), v = m + _varianceOffset;
-        float mean = SimdWidth.MultiplyAdd(gradient, 1f - _beta1, SimdTiny.Flush(*m) * _beta1);
-        float variance = SimdWidth.MultiplyAdd(gradient * gradient, 1f - _beta2, SimdTiny.Flush(*v) * _beta2);
-        *m = mean;
-        *v = variance;
+        float mean = SimdWidth.MultiplyAdd(gradient, 1f - _beta1, SimdTiny.Flush(_means[at]) * _beta1);
+        float variance = SimdWidth.MultiplyAdd(gradient * gradient, 1f - _beta2, SimdTiny.Flush(_variances[at]) * _beta2);
+        _means[at] = mean;
+        _variances[at] = variance;
         float denominator = SimdWidth.MultiplyAdd(MathF.Sqrt(variance), _inverseCorrection2Sqrt, _epsilon);
         _weights[at] = SimdWidth.MultiplyAdd(mean / denominator, -_stepSize, weight);
-    }
-}
-
-/// <summary>
-/// Where Adam keeps a tensor's two moments, in one array of twice its length: a matrix stored column by column whose
-/// columns are a power of two of at least 16 floats long (the first layer's 128) has them column by column, a column's
-/// first moments then its second (<c>[m₀ v₀ m₁ v₁ …]</c>), so that its update streams two arrays, not three; any other
-/// tensor has all its first moments, then all its second. Saved and restored in PyTorch's form, one tensor each.
-/// </summary>
-internal readonly record struct AdamMoments(long ColumnMask, long VarianceOffset, int Rows)
-{
-    /// <summary>The layout of <paramref name="parameter"/>'s moments.</summary>
-    public static AdamMoments For(Tensor parameter) =>
-        parameter.Layout == TensorLayout.ColumnMajor && parameter.Shape[0] is int rows && rows >= 16 && BitOperations.IsPow2(rows)
-            ? new(~(long)(rows - 1), rows, rows)
-            : new(0, parameter.Length, 0);
-
-    /// <summary>True when the moments go column by column.</summary>
-    public bool ByColumn => Rows > 0;
-
-    /// <summary>Index of element <paramref name="at"/>'s first moment (its second is <see cref="VarianceOffset"/> further).</summary>
-    public long Mean(long at) => at + (at & ColumnMask);
-
-    /// <summary>The moments of the slice of the tensor from element <paramref name="offset"/> on (a column's start when they go by column).</summary>
-    public Span<float> Of(float[] moments, int offset)
-    {
-        if (ByColumn && offset % Rows != 0) throw new ArgumentException($"a slice of a matrix whose moments go by column starts at a column, not at {offset}", nameof(offset));
-        return moments.AsSpan((int)Mean(offset));
-    }
-
-    /// <summary>The first moments (<paramref name="second"/>: the second) in the tensor's own storage order, from <paramref name="moments"/>.</summary>
-    public float[] Unpack(float[] moments, bool second)
-    {
-        var values = new float[moments.Length / 2];
-        for (long at = 0; at < values.Length; at++) values[at] = moments[Mean(at) + (second ? VarianceOffset : 0)];
-        return values;
-    }
-
-    /// <summary>The moments array from the first and second moments in the tensor's storage order.</summary>
-    public float[] Pack(float[] means, float[] variances)
-    {
-        var moments = new float[2 * means.Length];
-        for (long at = 0; at < means.Length; at++)
-        {
-            moments[Mean(at)] = means[at];
-            moments[Mean(at) + VarianceOffset] = variances[at];
-        }
-        return moments;
     }
 }
 

@@ -8,9 +8,7 @@ namespace Mnist.Training;
 /// </summary>
 public class Adam : Optimizer, Kernels.ISparseUpdate
 {
-    // per parameter both moments in one array, laid out as _layouts says (Kernels.AdamMoments)
-    private float[][]? _moments;
-    private Kernels.AdamMoments[]? _layouts;
+    private float[][]? _mean, _variance;
 
     /// <summary>Adam with PyTorch's parameters.</summary>
     public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
@@ -47,8 +45,8 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
     /// <inheritdoc />
     protected override void BeginStep(IReadOnlyList<Tensor> parameters)
     {
-        _layouts ??= parameters.Select(Kernels.AdamMoments.For).ToArray();
-        _moments ??= parameters.Select(p => new float[2 * p.Length]).ToArray();
+        _mean ??= parameters.Select(p => new float[p.Length]).ToArray();
+        _variance ??= parameters.Select(p => new float[p.Length]).ToArray();
         _corrections = Kernels.AdamCorrections.For(LearningRate, Momentum, Beta2, Steps + 1);
     }
 
@@ -59,12 +57,12 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
     protected override void Update(int parameter, int offset, Span<float> values, ReadOnlySpan<float> gradient)
     {
         ForgetResting(parameter);
-        Kernels.OptimizerKernels.Adam(values, gradient, _layouts![parameter].Of(_moments![parameter], offset), _layouts[parameter],
+        Kernels.OptimizerKernels.Adam(values, gradient, _mean![parameter].AsSpan(offset, values.Length), _variance![parameter].AsSpan(offset, values.Length),
             _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
     }
 
     void Kernels.ISparseUpdate.Update(int parameter, in Kernels.SparseGradient gradient, Span<float> weights) =>
-        Kernels.OptimizerKernels.Adam(gradient, weights, _moments![parameter], _layouts![parameter], RestingFlags(_moments.Length, parameter, gradient.Features),
+        Kernels.OptimizerKernels.Adam(gradient, weights, _mean![parameter], _variance![parameter], RestingFlags(_mean.Length, parameter, gradient.Features),
             _corrections, LearningRate, Momentum, Beta2, Epsilon, WeightDecay, Decoupled);
 
     /// <inheritdoc />
@@ -72,10 +70,10 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
 
     /// <inheritdoc />
     public override IReadOnlyList<Tensor> StateOf(IReadOnlyList<Tensor> parameters) =>
-        _moments is null || _layouts is null ? [] : parameters.SelectMany((p, i) => new[]
+        _mean is null || _variance is null ? [] : parameters.SelectMany((p, i) => new[]
         {
-            new Tensor($"{p.Name}.exp_avg", [.. p.Shape], _layouts[i].Unpack(_moments[i], second: false), p.Layout),
-            new Tensor($"{p.Name}.exp_avg_sq", [.. p.Shape], _layouts[i].Unpack(_moments[i], second: true), p.Layout),
+            new Tensor($"{p.Name}.exp_avg", [.. p.Shape], _mean[i], p.Layout),
+            new Tensor($"{p.Name}.exp_avg_sq", [.. p.Shape], _variance[i], p.Layout),
         }).ToArray();
 
     /// <inheritdoc />
@@ -84,12 +82,11 @@ public class Adam : Optimizer, Kernels.ISparseUpdate
         base.Restore(parameters, state, steps);
         if (state.Count == 0)
         {
-            _moments = null;
-            _layouts = null;
+            _mean = _variance = null;
             return;
         }
-        _layouts = parameters.Select(Kernels.AdamMoments.For).ToArray();
-        _moments = parameters.Select((p, i) => _layouts[i].Pack(StoredAs(state, $"{p.Name}.exp_avg", p), StoredAs(state, $"{p.Name}.exp_avg_sq", p))).ToArray();
+        _mean = parameters.Select(p => StoredAs(state, $"{p.Name}.exp_avg", p)).ToArray();
+        _variance = parameters.Select(p => StoredAs(state, $"{p.Name}.exp_avg_sq", p)).ToArray();
     }
 }
 
