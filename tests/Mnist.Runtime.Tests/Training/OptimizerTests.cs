@@ -124,12 +124,12 @@ public class OptimizerTests
         Assert.Equal(["w.exp_avg", "w.exp_avg_sq"], first.StateShapes([a]).Select(s => s.Key));
     }
 
-    // A matrix stored column by column with columns of 16, 32, ... floats keeps its moments column by column in one array
-    // ([m0 v0 m1 v1 ...]); the saved state is PyTorch's all the same, and restoring it continues the run exactly.
+    // The moments of a matrix stored column by column are saved in PyTorch's (row-major) order, and restoring them
+    // continues the run exactly.
     [Theory]
     [InlineData(16, 3)]
     [InlineData(32, 5)]
-    [InlineData(10, 4)] // not a power of two: all first moments, then all second
+    [InlineData(10, 4)]
     public void Moments_of_a_column_major_matrix_are_saved_in_pytorchs_form_and_restored(int rows, int columns)
     {
         float[] Values(int seed) => Enumerable.Range(0, rows * columns).Select(i => (float)Math.Sin(seed * 13 + i * 0.7)).ToArray();
