@@ -26,12 +26,7 @@ internal static unsafe class SparseKernels
         for (; r + 8 * TV.Count <= rows; r += 8 * TV.Count) Scatter8<TV>(d + r, ldd, column, value, count, alpha, beta, t + r);
         for (; r + 4 * TV.Count <= rows; r += 4 * TV.Count) Scatter4<TV>(d + r, ldd, column, value, count, alpha, beta, t + r);
         for (; r + TV.Count <= rows; r += TV.Count) Scatter1<TV>(d + r, ldd, column, value, count, alpha, beta, t + r);
-        for (; r < rows; r++)
-        {
-            float sum = 0f;
-            for (int e = 0; e < count; e++) sum += d[r + (long)column[e] * ldd] * value[e];
-            t[r] = (beta == 0f ? 0f : beta * t[r]) + alpha * sum;
-        }
+        for (; r < rows; r++) t[r] = (beta == 0f ? 0f : beta * t[r]) + alpha * SumRow(d + r, ldd, column, value, count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -65,12 +60,8 @@ internal static unsafe class SparseKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scatter1<TV>(float* d, int ldd, int* column, float* value, int count, float alpha, float beta, float* t) where TV : struct, ISimdVector<TV>
-    {
-        TV a0 = TV.Zero;
-        for (int e = 0; e < count; e++) a0 = TV.MultiplyAdd(TV.Load(d + (long)column[e] * ldd), TV.Broadcast(value[e]), a0);
-        Finish(a0, alpha, beta, t);
-    }
+    private static void Scatter1<TV>(float* d, int ldd, int* column, float* value, int count, float alpha, float beta, float* t) where TV : struct, ISimdVector<TV> =>
+        Finish(Sum1<TV>(d, ldd, column, value, count), alpha, beta, t);
 
     // t = beta · t + alpha · sum (t not read when beta is 0)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -113,20 +104,28 @@ internal static unsafe class SparseKernels
                 Sum4<TV>(d + r, rows, c, x, count, out var a0, out var a1, out var a2, out var a3);
                 rule.Apply(at + r, a0); rule.Apply(at + r + n, a1); rule.Apply(at + r + 2 * n, a2); rule.Apply(at + r + 3 * n, a3);
             }
-            for (; r + n <= rows; r += n)
-            {
-                TV a0 = TV.Zero;
-                for (int e = 0; e < count; e++) a0 = TV.MultiplyAdd(TV.Load(d + r + (long)c[e] * rows), TV.Broadcast(x[e]), a0);
-                rule.Apply(at + r, a0);
-            }
-            for (; r < rows; r++)
-            {
-                float sum = 0f;
-                for (int e = 0; e < count; e++) sum += d[r + (long)c[e] * rows] * x[e];
-                rule.Apply(at + r, sum);
-            }
+            for (; r + n <= rows; r += n) rule.Apply(at + r, Sum1<TV>(d + r, rows, c, x, count));
+            for (; r < rows; r++) rule.Apply(at + r, SumRow(d + r, rows, c, x, count));
             if (rests) resting[p] = count == 0 && rule.AtRest(at, rows) ? (byte)1 : (byte)0;
         }
+    }
+
+    // Σ_e d[0..TV.Count, column[e]] · value[e]: one vector of rows
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Sum1<TV>(float* d, int ldd, int* column, float* value, int count) where TV : struct, ISimdVector<TV>
+    {
+        TV a0 = TV.Zero;
+        for (int e = 0; e < count; e++) a0 = TV.MultiplyAdd(TV.Load(d + (long)column[e] * ldd), TV.Broadcast(value[e]), a0);
+        return a0;
+    }
+
+    // Σ_e d[0, column[e]] · value[e]: one row of a tail shorter than a vector
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float SumRow(float* d, int ldd, int* column, float* value, int count)
+    {
+        float sum = 0f;
+        for (int e = 0; e < count; e++) sum += d[(long)column[e] * ldd] * value[e];
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,6 +11,9 @@ public sealed class Sgd : Optimizer, Kernels.ISparseUpdate
     private float[][]? _buffers;
     private long _buffersMadeAt = -1; // the step whose updates fill the new buffers with the gradient
 
+    // this step fills new buffers with the gradient (torch.optim's first momentum step)
+    private bool FillsNewBuffers => Steps == _buffersMadeAt;
+
     /// <summary>SGD with step size <paramref name="learningRate"/>, <paramref name="momentum"/> (0: none), <paramref name="weightDecay"/> and <paramref name="nesterov"/>.</summary>
     public Sgd(float learningRate, float momentum = 0f, float weightDecay = 0f, bool nesterov = false)
     {
@@ -52,20 +55,20 @@ public sealed class Sgd : Optimizer, Kernels.ISparseUpdate
     {
         ForgetResting(parameter);
         var buffer = _buffers is null ? default : _buffers[parameter].AsSpan(offset, values.Length);
-        Kernels.OptimizerKernels.SgdMomentum(values, gradient, buffer, LearningRate, Momentum, WeightDecay, Nesterov, first: Steps == _buffersMadeAt);
+        Kernels.OptimizerKernels.SgdMomentum(values, gradient, buffer, LearningRate, Momentum, WeightDecay, Nesterov, first: FillsNewBuffers);
     }
 
     // the first step of new buffers does not rest (its buffer is the gradient itself): the flags start again after it
     private Span<byte> Resting(int parameter, int columns)
     {
         var flags = RestingFlags(_buffers!.Length, parameter, columns);
-        if (Steps == _buffersMadeAt) flags.AsSpan().Clear();
+        if (FillsNewBuffers) flags.AsSpan().Clear();
         return flags;
     }
 
     void Kernels.ISparseUpdate.Update(int parameter, in Kernels.SparseGradient gradient, Span<float> weights) =>
         Kernels.OptimizerKernels.SgdMomentum(gradient, weights, _buffers is null ? default : _buffers[parameter],
-            _buffers is null ? default : Resting(parameter, gradient.Features), LearningRate, Momentum, WeightDecay, Nesterov, first: Steps == _buffersMadeAt);
+            _buffers is null ? default : Resting(parameter, gradient.Features), LearningRate, Momentum, WeightDecay, Nesterov, first: FillsNewBuffers);
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> BufferNames => Momentum > 0 || _buffers is not null ? ["momentum_buffer"] : [];
